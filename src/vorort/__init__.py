@@ -1,0 +1,1 @@
+"""vorort: an open Fachverfahren for municipal jobcenters (SGB II)."""

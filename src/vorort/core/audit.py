@@ -1,0 +1,158 @@
+"""Writing and verifying the hash-chained audit log.
+
+`record_event()` is called inside the action's transaction, so an event exists exactly when the
+change it describes was committed. Reads of a person's or BG's file are recorded the same way
+(`record_read()`). `verify_chains()` recomputes every hash; `vorort audit verify` calls it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from vorort.core.models import AuditChainHead, AuditEvent, Mandant, User
+
+GENESIS_HASH = "0" * 64
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    payload = {
+        "mandant": event.mandant_id,
+        "seq": event.seq,
+        "typ": int(event.typ),
+        "zeitpunkt": event.zeitpunkt.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+        "acting_user": event.acting_user_id,
+        "acting_username": event.acting_username,
+        "person": event.person_id,
+        "bg": event.bedarfsgemeinschaft_id,
+        "objekt_typ": event.objekt_typ,
+        "objekt_id": event.objekt_id,
+        "zweck": event.zweck,
+        "details": event.details,
+        "prev": event.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def record_event(
+    typ: AuditEvent.Typ,
+    *,
+    acting_user: User | None,
+    mandant: Mandant | None = None,
+    person_id: int | None = None,
+    bedarfsgemeinschaft_id: int | None = None,
+    objekt: Any = None,
+    zweck: str = "",
+    details: dict | None = None,
+) -> AuditEvent:
+    """Append one event to the Mandant's chain (inside the caller's transaction)."""
+    if mandant is None and acting_user is not None:
+        mandant = acting_user.mandant
+    mandant_id = mandant.pk if mandant is not None else None
+    with transaction.atomic():
+        # The head row is the lock: events of one Mandant are appended one at a time.
+        head = AuditChainHead.objects.select_for_update().filter(mandant_id=mandant_id).first()
+        if head is None:
+            head = AuditChainHead.objects.create(mandant_id=mandant_id)
+            head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+        event = AuditEvent(
+            mandant_id=mandant_id,
+            seq=head.last_seq + 1,
+            typ=typ,
+            zeitpunkt=timezone.now(),
+            acting_user=acting_user,
+            acting_username=acting_user.get_username() if acting_user else "",
+            person_id=person_id,
+            bedarfsgemeinschaft_id=bedarfsgemeinschaft_id,
+            objekt_typ=objekt._meta.label_lower if objekt is not None else "",
+            objekt_id=objekt.pk if objekt is not None else None,
+            zweck=zweck,
+            details=json.loads(json.dumps(details or {}, default=str)),
+            prev_hash=head.last_hash,
+        )
+        event.hash = compute_hash(event)
+        event.save()
+        head.last_seq = event.seq
+        head.last_hash = event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    mandant_id: int | None
+    seq: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Mandant {self.mandant_id}" if self.mandant_id is not None else "System"
+        return f"{where}, Eintrag {self.seq}: {self.message}" if self.seq is not None else f"{where}: {self.message}"
+
+
+def verify_chains() -> tuple[int, list[ChainProblem]]:
+    """Recompute every chain; return the number of events checked and the problems found."""
+    problems: list[ChainProblem] = []
+    checked = 0
+    heads = {h.mandant_id: h for h in AuditChainHead.objects.all()}
+    mandant_ids = set(heads) | set(AuditEvent.objects.values_list("mandant_id", flat=True).distinct())
+    for mandant_id in sorted(mandant_ids, key=lambda m: (m is not None, m or 0)):
+        expected_seq, prev_hash = 1, GENESIS_HASH
+        events = AuditEvent.objects.filter(mandant_id=mandant_id).order_by("seq").iterator(chunk_size=5000)
+        for event in events:
+            checked += 1
+            if event.seq != expected_seq:
+                problems.append(ChainProblem(
+                    mandant_id, event.seq,
+                    f"Lücke oder Einschub: erwartet war Nummer {expected_seq} (Einträge gelöscht oder eingefügt).",
+                ))
+            if event.prev_hash != prev_hash:
+                problems.append(ChainProblem(
+                    mandant_id, event.seq, "Verkettung gebrochen: der Vorgänger-Hash passt nicht."
+                ))
+            if compute_hash(event) != event.hash:
+                problems.append(ChainProblem(
+                    mandant_id, event.seq, "Inhalt verändert: der gespeicherte Hash passt nicht zum Inhalt."
+                ))
+            expected_seq, prev_hash = event.seq + 1, event.hash
+        head = heads.get(mandant_id)
+        if head is None:
+            problems.append(ChainProblem(mandant_id, None, "Kettenkopf fehlt."))
+        elif head.last_seq != expected_seq - 1 or head.last_hash != prev_hash:
+            problems.append(ChainProblem(
+                mandant_id, head.last_seq,
+                f"Ende der Kette fehlt: der Kettenkopf nennt Eintrag {head.last_seq}, "
+                f"der letzte vorhandene ist {expected_seq - 1}.",
+            ))
+    return checked, problems
+
+
+def events_for_export(queryset) -> list[dict]:
+    """Flatten events for CSV/JSON export (Art. 15 DSGVO information, DP officer review)."""
+    rows = []
+    for e in queryset.select_related("acting_user"):
+        rows.append({
+            "nummer": e.seq,
+            "zeitpunkt": timezone.localtime(e.zeitpunkt).strftime("%d.%m.%Y %H:%M:%S"),
+            "ereignis": e.get_typ_display(),
+            "benutzer": e.acting_username,
+            "name": e.acting_user.get_full_name() if e.acting_user else "",
+            "person_id": e.person_id or "",
+            "bg_id": e.bedarfsgemeinschaft_id or "",
+            "zweck": e.zweck,
+            "details": json.dumps(e.details, ensure_ascii=False),
+        })
+    return rows
+
+
+def as_local(dt: datetime) -> str:
+    return timezone.localtime(dt).strftime("%d.%m.%Y %H:%M")

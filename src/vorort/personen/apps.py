@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PersonenConfig(AppConfig):
+    name = "vorort.personen"
+    label = "personen"
+    verbose_name = "Personen"
