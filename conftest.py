@@ -1,0 +1,114 @@
+"""The cast of personas every test can use (like Zulip's hamlet): see STYLE.md §3.11.
+
+Jobcenter Testkreis: team "Leistung 1" (Frau Schulz, Leistung; Frau Weber, Teamleitung),
+team "Leistung 2" (Herr Braun, Leistung), Frau Wagner (Datenschutz), Herr Admin
+(Administration). Jobcenter Nachbarkreis: Frau Nachbar (Leistung) — she must never see
+anything of the Testkreis.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from vorort.core.models import Rolle
+from vorort.core.tests.factories import MandantFactory, TeamFactory, UserFactory
+from vorort.personen.models import Rolle as BgRolle
+from vorort.personen.tests.factories import (
+    BedarfsgemeinschaftFactory,
+    MitgliedschaftFactory,
+    PersonFactory,
+)
+
+
+@pytest.fixture
+def testkreis(db):
+    return MandantFactory(name="Jobcenter Testkreis", kurzname="testkreis")
+
+
+@pytest.fixture
+def nachbarkreis(db):
+    return MandantFactory(name="Jobcenter Nachbarkreis", kurzname="nachbarkreis", kreisschluessel="15089")
+
+
+@pytest.fixture
+def team_leistung_1(testkreis):
+    return TeamFactory(mandant=testkreis, name="Leistung 1", kuerzel="L1")
+
+
+@pytest.fixture
+def team_leistung_2(testkreis):
+    return TeamFactory(mandant=testkreis, name="Leistung 2", kuerzel="L2")
+
+
+@pytest.fixture
+def sachbearbeiterin_schulz(testkreis, team_leistung_1):
+    return UserFactory(mandant=testkreis, username="schulz", first_name="Sabine", last_name="Schulz",
+                       rollen=[Rolle.LEISTUNG], teams=[team_leistung_1])
+
+
+@pytest.fixture
+def sachbearbeiter_braun(testkreis, team_leistung_2):
+    return UserFactory(mandant=testkreis, username="braun", first_name="Bernd", last_name="Braun",
+                       rollen=[Rolle.LEISTUNG], teams=[team_leistung_2])
+
+
+@pytest.fixture
+def teamleitung_weber(testkreis, team_leistung_1):
+    return UserFactory(mandant=testkreis, username="weber", first_name="Waltraud", last_name="Weber",
+                       rollen=[Rolle.TEAMLEITUNG], teams=[team_leistung_1])
+
+
+@pytest.fixture
+def datenschutz_wagner(testkreis):
+    return UserFactory(mandant=testkreis, username="wagner", first_name="Wiebke", last_name="Wagner",
+                       rollen=[Rolle.DATENSCHUTZ])
+
+
+@pytest.fixture
+def admin_adam(testkreis):
+    return UserFactory(mandant=testkreis, username="adam", first_name="Adam", last_name="Admin",
+                       rollen=[Rolle.ADMINISTRATION])
+
+
+@pytest.fixture
+def nachbar_nora(nachbarkreis):
+    team = TeamFactory(mandant=nachbarkreis, name="Leistung Nachbar", kuerzel="LN")
+    return UserFactory(mandant=nachbarkreis, username="nachbar", first_name="Nora", last_name="Nachbar",
+                       rollen=[Rolle.LEISTUNG, Rolle.TEAMLEITUNG], teams=[team])
+
+
+@pytest.fixture
+def bg_krause(testkreis, team_leistung_1):
+    """BG of Herr Krause (single), zuständig: team Leistung 1."""
+    bg = BedarfsgemeinschaftFactory(mandant=testkreis, team=team_leistung_1, nummer="15088BG0000042")
+    MitgliedschaftFactory(
+        bedarfsgemeinschaft=bg, rolle=BgRolle.ANTRAGSTELLER,
+        person=PersonFactory(mandant=testkreis, vorname="Karl", nachname="Krause",
+                             geburtsdatum=datetime.date(1979, 5, 4), geschlecht="m"),
+    )
+    return bg
+
+
+@pytest.fixture
+def bg_mueller(testkreis, team_leistung_2):
+    """BG of Frau Müller and her son, zuständig: team Leistung 2."""
+    bg = BedarfsgemeinschaftFactory(mandant=testkreis, team=team_leistung_2, nummer="15088BG0000043")
+    MitgliedschaftFactory(bedarfsgemeinschaft=bg, rolle=BgRolle.ANTRAGSTELLER,
+                          person=PersonFactory(mandant=testkreis, vorname="Jana", nachname="Müller",
+                                               geburtsdatum=datetime.date(1990, 7, 1)))
+    MitgliedschaftFactory(bedarfsgemeinschaft=bg, rolle=BgRolle.KIND, erwerbsfaehig=False,
+                          person=PersonFactory(mandant=testkreis, vorname="Leon", nachname="Müller",
+                                               geburtsdatum=datetime.date(2016, 2, 9), geschlecht="m"))
+    return bg
+
+
+@pytest.fixture
+def bg_nachbar(nachbarkreis):
+    """A BG of the other Mandant."""
+    bg = BedarfsgemeinschaftFactory(mandant=nachbarkreis, nummer="15089BG0000001")
+    MitgliedschaftFactory(bedarfsgemeinschaft=bg,
+                          person=PersonFactory(mandant=nachbarkreis, vorname="Karl", nachname="Krause",
+                                               geburtsdatum=datetime.date(1979, 5, 4), geschlecht="m"))
+    return bg

@@ -1,0 +1,270 @@
+"""Every change to persons, households and Bedarfsgemeinschaften: one function each.
+
+Each action checks the permission, validates, writes and records its audit event in one
+transaction. Views, the API, imports and the demo generator all go through here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from vorort.core.audit import record_event
+from vorort.core.exceptions import NotAllowed
+from vorort.core.models import AuditEvent, Team, User
+from vorort.personen.models import (
+    Adresse,
+    Bankverbindung,
+    Bedarfsgemeinschaft,
+    Haushalt,
+    Mitgliedschaft,
+    Person,
+    Rolle,
+)
+from vorort.personen.selectors import duplicate_candidates
+from vorort.personen.validators import normalize_iban
+
+
+class MoeglicheDublette(Exception):
+    """Raised when a new person resembles existing ones; the user must review the candidates."""
+
+    def __init__(self, kandidaten: list[Person]) -> None:
+        self.kandidaten = kandidaten
+        super().__init__(f"{len(kandidaten)} mögliche Dublette(n) gefunden.")
+
+
+def _require(user: User, perm: str, was: str) -> None:
+    if not user.has_perm(perm):
+        raise NotAllowed(f"Sie haben keine Berechtigung, {was}.")
+
+
+@dataclass
+class PersonDaten:
+    vorname: str
+    nachname: str
+    geburtsdatum: date
+    geschlecht: str
+    geburtsname: str = ""
+    geburtsort: str = ""
+    staatsangehoerigkeit: str = "DE"
+    telefon: str = ""
+    email: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def new_kundennummer(mandant_id: int) -> str:
+    """A random, unused Kundennummer: "K" and nine digits (not guessable from the count)."""
+    while True:
+        nummer = f"K{secrets.randbelow(10**9):09d}"
+        if not Person.objects.filter(mandant_id=mandant_id, kundennummer=nummer).exists():
+            return nummer
+
+
+@transaction.atomic(durable=True)
+def create_person(daten: PersonDaten, *, acting_user: User, dubletten_geprueft: bool = False) -> Person:
+    """Register a person. Similar existing persons raise `MoeglicheDublette` unless the user
+    reviewed them and confirmed (`dubletten_geprueft`), which is recorded with the candidates.
+    """
+    _require(acting_user, "personen.add_person", "Personen anzulegen")
+    if daten.geburtsdatum > timezone.localdate():
+        raise ValidationError({"geburtsdatum": "Das Geburtsdatum liegt in der Zukunft."})
+    kandidaten = duplicate_candidates(
+        acting_user.mandant_id, vorname=daten.vorname, nachname=daten.nachname, geburtsdatum=daten.geburtsdatum
+    )
+    if kandidaten and not dubletten_geprueft:
+        raise MoeglicheDublette(kandidaten)
+    person = Person(
+        mandant_id=acting_user.mandant_id,
+        kundennummer=new_kundennummer(acting_user.mandant_id),
+        vorname=daten.vorname.strip(),
+        nachname=daten.nachname.strip(),
+        geburtsname=daten.geburtsname.strip(),
+        geburtsdatum=daten.geburtsdatum,
+        geburtsort=daten.geburtsort.strip(),
+        geschlecht=daten.geschlecht,
+        staatsangehoerigkeit=daten.staatsangehoerigkeit.upper(),
+        telefon=daten.telefon,
+        email=daten.email,
+        **daten.extra,
+    )
+    person.full_clean(exclude=["mandant", "kundennummer"])
+    person.save()
+    record_event(AuditEvent.Typ.PERSON_ANGELEGT, acting_user=acting_user, person_id=person.pk, objekt=person)
+    if kandidaten:
+        record_event(
+            AuditEvent.Typ.DUBLETTE_BESTAETIGT, acting_user=acting_user, person_id=person.pk,
+            details={"kandidaten": [k.pk for k in kandidaten]},
+        )
+    return person
+
+
+PERSON_AENDERBAR = (
+    "vorname", "nachname", "geburtsname", "geburtsdatum", "geburtsort", "geschlecht",
+    "staatsangehoerigkeit", "telefon", "email", "arbeitsmarktstatus", "ohne_berufsabschluss",
+)
+
+
+@transaction.atomic(durable=True)
+def update_person(person: Person, aenderungen: dict, *, acting_user: User) -> Person:
+    """Change master data; the audit event keeps the old and the new values."""
+    _require(acting_user, "personen.change_person", "Personendaten zu ändern")
+    unbekannt = set(aenderungen) - set(PERSON_AENDERBAR)
+    if unbekannt:
+        raise ValidationError(f"Nicht änderbare Felder: {', '.join(sorted(unbekannt))}")
+    person = Person.objects.select_for_update().get(pk=person.pk, mandant_id=acting_user.mandant_id)
+    alt, neu = {}, {}
+    for feld, wert in aenderungen.items():
+        if getattr(person, feld) != wert:
+            alt[feld], neu[feld] = getattr(person, feld), wert
+            setattr(person, feld, wert)
+    if not neu:
+        return person
+    person.full_clean(exclude=["mandant"])
+    person.save()
+    record_event(
+        AuditEvent.Typ.PERSON_GEAENDERT, acting_user=acting_user, person_id=person.pk, objekt=person,
+        details={"alt": alt, "neu": neu},
+    )
+    return person
+
+
+def _end_current(queryset, ab: date) -> None:
+    """End the open periods of `queryset` the day before `ab` (history is kept, never overwritten)."""
+    for row in queryset.filter(gueltig_bis__isnull=True, gueltig_ab__lt=ab):
+        row.gueltig_bis = ab - timedelta(days=1)
+        row.save(update_fields=["gueltig_bis"])
+    queryset.filter(gueltig_bis__isnull=True, gueltig_ab__gte=ab).update(gueltig_bis=ab)
+
+
+@transaction.atomic(durable=True)
+def change_adresse(person: Person, *, strasse: str, hausnummer: str, plz: str, ort: str,
+                   adresszusatz: str = "", gueltig_ab: date, acting_user: User) -> Adresse:
+    """Record a new address from `gueltig_ab`; the previous one ends the day before."""
+    _require(acting_user, "personen.change_person", "Anschriften zu ändern")
+    adresse = Adresse(person=person, strasse=strasse, hausnummer=hausnummer, plz=plz, ort=ort,
+                      adresszusatz=adresszusatz, gueltig_ab=gueltig_ab)
+    adresse.full_clean(exclude=["person"])
+    _end_current(person.adressen.all(), gueltig_ab)
+    adresse.save()
+    record_event(AuditEvent.Typ.ADRESSE_GEAENDERT, acting_user=acting_user, person_id=person.pk, objekt=adresse,
+                 details={"gueltig_ab": gueltig_ab, "plz": plz, "ort": ort})
+    return adresse
+
+
+@transaction.atomic(durable=True)
+def change_bankverbindung(person: Person, *, iban: str, kontoinhaber: str, bic: str = "",
+                          gueltig_ab: date, acting_user: User) -> Bankverbindung:
+    """Record a new bank account (IBAN checked) from `gueltig_ab`."""
+    _require(acting_user, "personen.change_person", "Bankverbindungen zu ändern")
+    konto = Bankverbindung(person=person, iban=normalize_iban(iban), bic=bic.strip().upper(),
+                           kontoinhaber=kontoinhaber.strip(), gueltig_ab=gueltig_ab)
+    konto.full_clean(exclude=["person"])
+    _end_current(person.bankverbindungen.all(), gueltig_ab)
+    konto.save()
+    record_event(AuditEvent.Typ.BANKVERBINDUNG_GEAENDERT, acting_user=acting_user, person_id=person.pk,
+                 objekt=konto, details={"iban_ende": konto.iban[-4:], "gueltig_ab": gueltig_ab})
+    return konto
+
+
+@transaction.atomic(durable=True)
+def create_bg(*, haushalt: Haushalt, team: Team, antragsteller: Person, gueltig_ab: date,
+              acting_user: User, sachbearbeitung: User | None = None) -> Bedarfsgemeinschaft:
+    """Open a BG in a household with the applicant as its first member."""
+    _require(acting_user, "personen.add_bedarfsgemeinschaft", "Bedarfsgemeinschaften anzulegen")
+    if team.mandant_id != acting_user.mandant_id or haushalt.mandant_id != acting_user.mandant_id:
+        raise NotAllowed("Team und Haushalt müssen zu Ihrem Jobcenter gehören.")
+    bg = Bedarfsgemeinschaft.objects.create(
+        mandant_id=acting_user.mandant_id, nummer=next_bg_nummer(acting_user.mandant), haushalt=haushalt,
+        team=team, sachbearbeitung=sachbearbeitung,
+    )
+    Mitgliedschaft.objects.create(person=antragsteller, bedarfsgemeinschaft=bg, rolle=Rolle.ANTRAGSTELLER,
+                                  gueltig_ab=gueltig_ab)
+    record_event(AuditEvent.Typ.BG_ANGELEGT, acting_user=acting_user, bedarfsgemeinschaft_id=bg.pk,
+                 person_id=antragsteller.pk, objekt=bg, details={"nummer": bg.nummer})
+    return bg
+
+
+def next_bg_nummer(mandant) -> str:
+    prefix = f"{mandant.kreisschluessel or '00000'}BG"
+    last = (Bedarfsgemeinschaft.objects.filter(mandant=mandant, nummer__startswith=prefix)
+            .order_by("-nummer").values_list("nummer", flat=True).first())
+    n = int(last[len(prefix):]) + 1 if last else 1
+    return f"{prefix}{n:07d}"
+
+
+@transaction.atomic(durable=True)
+def add_mitglied(bg: Bedarfsgemeinschaft, person: Person, *, rolle: Rolle, gueltig_ab: date, acting_user: User,
+                 erwerbsfaehig: bool = True) -> Mitgliedschaft:
+    """Add a person to a BG from a date (ends an open membership of the person in another BG)."""
+    _require(acting_user, "personen.change_bedarfsgemeinschaft", "Bedarfsgemeinschaften zu ändern")
+    if person.mandant_id != bg.mandant_id:
+        raise NotAllowed("Person und Bedarfsgemeinschaft gehören zu verschiedenen Jobcentern.")
+    _end_current(person.mitgliedschaften.exclude(bedarfsgemeinschaft=bg), gueltig_ab)
+    mitgliedschaft = Mitgliedschaft.objects.create(person=person, bedarfsgemeinschaft=bg, rolle=rolle,
+                                                   gueltig_ab=gueltig_ab, erwerbsfaehig=erwerbsfaehig)
+    record_event(AuditEvent.Typ.BG_MITGLIED_AUFGENOMMEN, acting_user=acting_user, person_id=person.pk,
+                 bedarfsgemeinschaft_id=bg.pk, details={"rolle": rolle, "gueltig_ab": gueltig_ab})
+    return mitgliedschaft
+
+
+@transaction.atomic(durable=True)
+def end_mitgliedschaft(mitgliedschaft: Mitgliedschaft, *, gueltig_bis: date, acting_user: User) -> Mitgliedschaft:
+    _require(acting_user, "personen.change_bedarfsgemeinschaft", "Bedarfsgemeinschaften zu ändern")
+    if gueltig_bis < mitgliedschaft.gueltig_ab:
+        raise ValidationError({"gueltig_bis": "Das Ende liegt vor dem Beginn der Mitgliedschaft."})
+    mitgliedschaft.gueltig_bis = gueltig_bis
+    mitgliedschaft.save(update_fields=["gueltig_bis"])
+    record_event(AuditEvent.Typ.BG_MITGLIED_BEENDET, acting_user=acting_user, person_id=mitgliedschaft.person_id,
+                 bedarfsgemeinschaft_id=mitgliedschaft.bedarfsgemeinschaft_id, details={"gueltig_bis": gueltig_bis})
+    return mitgliedschaft
+
+
+@transaction.atomic(durable=True)
+def change_zustaendigkeit(bg: Bedarfsgemeinschaft, *, team: Team, acting_user: User,
+                          sachbearbeitung: User | None = None, fallmanagement: User | None = None
+                          ) -> Bedarfsgemeinschaft:
+    _require(acting_user, "personen.change_bedarfsgemeinschaft", "Zuständigkeiten zu ändern")
+    if team.mandant_id != bg.mandant_id:
+        raise NotAllowed("Das Team gehört zu einem anderen Jobcenter.")
+    alt = {"team": bg.team_id, "sachbearbeitung": bg.sachbearbeitung_id, "fallmanagement": bg.fallmanagement_id}
+    bg.team, bg.sachbearbeitung, bg.fallmanagement = team, sachbearbeitung, fallmanagement
+    bg.save(update_fields=["team", "sachbearbeitung", "fallmanagement"])
+    record_event(AuditEvent.Typ.ZUSTAENDIGKEIT_GEAENDERT, acting_user=acting_user, bedarfsgemeinschaft_id=bg.pk,
+                 details={"alt": alt, "neu": {"team": team.pk, "sachbearbeitung": getattr(sachbearbeitung, "pk", None),
+                                               "fallmanagement": getattr(fallmanagement, "pk", None)}})
+    return bg
+
+
+@transaction.atomic(durable=True)
+def merge_persons(behalten: Person, aufloesen: Person, *, acting_user: User, grund: str) -> Person:
+    """Merge a duplicate into the person to keep.
+
+    Memberships, addresses, bank accounts, employments and documents move to `behalten`;
+    `aufloesen` stays as a row pointing to it (`zusammengefuehrt_in`), so history and audit
+    references remain resolvable.
+    """
+    _require(acting_user, "personen.merge_person", "Personen zusammenzuführen")
+    if behalten.pk == aufloesen.pk:
+        raise ValidationError("Eine Person kann nicht mit sich selbst zusammengeführt werden.")
+    if {behalten.mandant_id, aufloesen.mandant_id} != {acting_user.mandant_id}:
+        raise NotAllowed("Nur Personen Ihres Jobcenters können zusammengeführt werden.")
+    if aufloesen.zusammengefuehrt_in_id:
+        raise ValidationError("Diese Person wurde bereits zusammengeführt.")
+    if not grund.strip():
+        raise ValidationError({"grund": "Bitte geben Sie den Grund der Zusammenführung an."})
+    moved = {}
+    for related in ("mitgliedschaften", "adressen", "bankverbindungen", "beschaeftigungen", "dokumente"):
+        moved[related] = getattr(aufloesen, related).update(person=behalten)
+    aufloesen.zusammengefuehrt_in = behalten
+    aufloesen.save(update_fields=["zusammengefuehrt_in"])
+    record_event(
+        AuditEvent.Typ.PERSONEN_ZUSAMMENGEFUEHRT, acting_user=acting_user, person_id=behalten.pk,
+        details={"aufgeloest": aufloesen.pk, "kundennummer_aufgeloest": aufloesen.kundennummer,
+                 "verschoben": moved, "grund": grund.strip()},
+    )
+    return behalten

@@ -1,0 +1,181 @@
+"""Permission-checked reads of persons and Bedarfsgemeinschaften.
+
+Opening a person's or a BG's file records a read event (`access_*` with `zweck`). Searches
+record one event with the query and the number of hits, not one per hit.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from vorort.core.audit import record_event
+from vorort.core.exceptions import NotFound
+from vorort.core.models import AuditEvent, User
+from vorort.personen.models import Bedarfsgemeinschaft, Mitgliedschaft, Person
+from vorort.personen.normalize import fold, phonetik
+
+SUCHE_MAX_TREFFER = 50
+_KANDIDATEN_JE_SCHLUESSEL = 400
+_DATUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_KUNDENNUMMER = re.compile(r"^K\d{4,}$", re.IGNORECASE)
+_BG_NUMMER = re.compile(r"^\d{0,5}BG\d{3,}$", re.IGNORECASE)
+
+
+def access_person_by_id(user: User, person_id: int, *, zweck: str = "") -> Person:
+    """Return the person if the user may see them; missing and forbidden look the same.
+
+    With a `zweck` (the screen or purpose), the read is recorded in the audit log.
+    """
+    try:
+        person = Person.objects.visible_to(user).get(pk=person_id)
+    except Person.DoesNotExist:
+        raise NotFound("Person nicht gefunden.") from None
+    if zweck:
+        record_event(AuditEvent.Typ.PERSON_GELESEN, acting_user=user, person_id=person.pk, zweck=zweck)
+    return person
+
+
+def access_bg_by_id(user: User, bg_id: int, *, zweck: str = "") -> Bedarfsgemeinschaft:
+    """Return the BG if the user may see it; the read is recorded when a `zweck` is given."""
+    bgs = Bedarfsgemeinschaft.objects.visible_to(user).select_related("haushalt", "team", "sachbearbeitung")
+    try:
+        bg = bgs.get(pk=bg_id)
+    except Bedarfsgemeinschaft.DoesNotExist:
+        raise NotFound("Bedarfsgemeinschaft nicht gefunden.") from None
+    if zweck:
+        record_event(AuditEvent.Typ.BG_GELESEN, acting_user=user, bedarfsgemeinschaft_id=bg.pk, zweck=zweck)
+    return bg
+
+
+def bgs_of_person(user: User, person: Person, *, stichtag: date | None = None) -> QuerySet[Mitgliedschaft]:
+    """The person's memberships in BGs the user may see, newest first (all periods, or one day)."""
+    mitgliedschaften = Mitgliedschaft.objects.filter(
+        person=person, bedarfsgemeinschaft__in=Bedarfsgemeinschaft.objects.visible_to(user).values("pk")
+    ).select_related("bedarfsgemeinschaft", "bedarfsgemeinschaft__team")
+    if stichtag is not None:
+        mitgliedschaften = mitgliedschaften.gueltig_am(stichtag)
+    return mitgliedschaften.order_by("-gueltig_ab")
+
+
+def members_of_bg(bg: Bedarfsgemeinschaft, *, stichtag: date | None = None) -> QuerySet[Mitgliedschaft]:
+    """Members of a BG the caller already accessed; today's members by default."""
+    stichtag = stichtag or timezone.localdate()
+    return bg.mitgliedschaften.gueltig_am(stichtag).select_related("person").order_by("rolle", "person__geburtsdatum")
+
+
+@dataclass(frozen=True)
+class Suchtreffer:
+    person: Person
+    score: float
+    grund: str
+
+
+def search_persons(user: User, query: str, *, limit: int = SUCHE_MAX_TREFFER) -> list[Suchtreffer]:
+    """Find persons by name (typo-tolerant, umlauts folded), birth date, Kundennummer or BG-Nummer.
+
+    Several terms narrow the search: "Müller 12.03.1985" finds Müllers born on that day.
+    Name terms match by prefix of the folded name or by equal Kölner Phonetik, so "Mueller",
+    "Müller" and "Möller" find each other; candidates are ranked by string similarity.
+    """
+    terms = query.split()
+    if not terms:
+        return []
+    persons = Person.objects.visible_to(user).aktiv()
+    name_terms: list[str] = []
+    for term in terms:
+        if m := _DATUM.match(term):
+            try:
+                geburtsdatum = datetime(int(m[3]), int(m[2]), int(m[1])).date()
+            except ValueError:
+                return []
+            persons = persons.filter(geburtsdatum=geburtsdatum)
+        elif _KUNDENNUMMER.match(term):
+            persons = persons.filter(kundennummer__iexact=term)
+        elif _BG_NUMMER.match(term):
+            in_bg = Mitgliedschaft.objects.filter(bedarfsgemeinschaft__nummer__iexact=term).values("person_id")
+            persons = persons.filter(pk__in=in_bg)
+        elif fold(term):
+            name_terms.append(fold(term))
+    if name_terms:
+        treffer = _by_name(persons, name_terms, limit)
+        grund = "Name"
+    else:
+        treffer = [Suchtreffer(p, 1.0, "Merkmal") for p in persons.order_by("nachname", "vorname")[:limit]]
+        grund = "Merkmal"
+    record_event(
+        AuditEvent.Typ.PERSONENSUCHE, acting_user=user, zweck="Personensuche",
+        details={"suchbegriff": query[:200], "treffer": len(treffer), "art": grund},
+    )
+    return treffer
+
+
+def _by_name(persons: QuerySet[Person], name_terms: list[str], limit: int) -> list[Suchtreffer]:
+    condition = Q()
+    for term in name_terms:
+        # Range instead of LIKE 'x%': both databases use the plain b-tree index for it.
+        for column in ("nachname_suche", "vorname_suche"):
+            condition |= Q(**{f"{column}__gte": term, f"{column}__lt": term + "\uffff"})
+        code = phonetik(term)
+        if code:
+            condition |= Q(nachname_phonetik=code) | Q(vorname_phonetik=code)
+    kandidaten = list(persons.filter(condition).order_by("nachname_suche")[: _KANDIDATEN_JE_SCHLUESSEL * len(name_terms)])
+    bewertet = []
+    for person in kandidaten:
+        score = _score(person, name_terms)
+        if score > 0:
+            bewertet.append(Suchtreffer(person, score, "Name"))
+    bewertet.sort(key=lambda t: (-t.score, t.person.nachname_suche, t.person.vorname_suche, t.person.pk))
+    return bewertet[:limit]
+
+
+def _score(person: Person, name_terms: list[str]) -> float:
+    """Every term must match a name part; the score is the mean best similarity."""
+    teile = person.name_suche.split()
+    total = 0.0
+    for term in name_terms:
+        best = 0.0
+        for teil in teile:
+            if teil.startswith(term):
+                best = max(best, 0.9 + 0.1 * len(term) / len(teil))
+            else:
+                best = max(best, difflib.SequenceMatcher(None, term, teil).ratio())
+                if phonetik(term) and phonetik(term) == phonetik(teil):
+                    best = max(best, 0.85)
+        if best < 0.6:
+            return 0.0
+        total += best
+    return total / len(name_terms)
+
+
+def duplicate_candidates(
+    mandant_id: int, *, vorname: str, nachname: str, geburtsdatum: date, ausser: int | None = None
+) -> list[Person]:
+    """Persons of the Mandant who may be the same human: same birth date and a similar name,
+    or the same name with day and month of birth swapped (a common typing error).
+    """
+    same_day = Person.objects.filter(mandant_id=mandant_id, geburtsdatum=geburtsdatum).aktiv()
+    swapped = None
+    if geburtsdatum.day <= 12 and geburtsdatum.day != geburtsdatum.month:
+        swapped = geburtsdatum.replace(month=geburtsdatum.day, day=geburtsdatum.month)
+    candidates = list(same_day)
+    if swapped:
+        candidates += list(
+            Person.objects.filter(mandant_id=mandant_id, geburtsdatum=swapped, nachname_suche=fold(nachname)).aktiv()
+        )
+    result = []
+    for person in candidates:
+        if person.pk == ausser:
+            continue
+        name_score = _score(person, [fold(nachname)]) if fold(nachname) else 0.0
+        vorname_score = _score(person, [fold(vorname)]) if fold(vorname) else 0.0
+        if name_score >= 0.75 and vorname_score >= 0.6:
+            result.append(person)
+        elif person.geburtsname and fold(person.geburtsname) == fold(nachname) and vorname_score >= 0.75:
+            result.append(person)
+    return result
