@@ -110,8 +110,10 @@ def _norm(text: str) -> str:
     return treffer.group(0) if treffer else text
 
 
-def parameter_stand(stichtag: dt.date) -> str:
+def parameter_stand(stichtag: dt.date | str) -> str:
     """Name the law applied on `stichtag`, e.g. "Buergergeld 2026-01-01" or "Grundsicherungsgeld 2026-07-01"."""
+    if isinstance(stichtag, str):
+        stichtag = dt.date.fromisoformat(stichtag)
     beginn = max(
         [w.gueltig_ab for p in PARAMETER.values() for w in p.values if w.gueltig_ab <= stichtag]
         + [r.gueltig_ab for r in regeln.REGELN if r.gueltig_ab <= stichtag]
