@@ -112,3 +112,34 @@ def bg_nachbar(nachbarkreis):
                           person=PersonFactory(mandant=nachbarkreis, vorname="Karl", nachname="Krause",
                                                geburtsdatum=datetime.date(1979, 5, 4), geschlecht="m"))
     return bg
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_for_transactional_tests(request):
+    """Let transactional tests (live server, browser) flush the tables after them.
+
+    Flushing deletes every row, which the append-only triggers refuse on SQLite (PostgreSQL
+    flushes with TRUNCATE, which row triggers do not see). So around such a test the triggers
+    are dropped for the flush and put back before the next test.
+    """
+    transactional = "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = transactional or bool(marker and marker.kwargs.get("transaction"))
+    if not transactional:
+        yield
+        return
+    import importlib
+
+    from django.db import connection
+
+    triggers = importlib.import_module("vorort.core.migrations.0002_auditevent_append_only_triggers")
+    request.getfixturevalue("transactional_db")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for statement in triggers.SQLITE_UP:
+                cursor.execute(statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for statement in triggers.SQLITE_DOWN:
+                cursor.execute(statement.replace("DROP TRIGGER", "DROP TRIGGER IF EXISTS"))

@@ -1,0 +1,148 @@
+"""Registering, changing and merging persons."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from vorort.core.exceptions import NotAllowed
+from vorort.core.models import AuditEvent
+from vorort.personen.actions import (
+    MoeglicheDublette,
+    PersonDaten,
+    change_bankverbindung,
+    create_person,
+    merge_persons,
+    update_person,
+)
+from vorort.personen.models import Person
+from vorort.personen.validators import validate_iban
+
+pytestmark = pytest.mark.django_db
+
+KRAUSE = dict(vorname="Karl", nachname="Krause", geburtsdatum=datetime.date(1979, 5, 4), geschlecht="m")
+
+
+def test_create_person_gets_a_kundennummer_and_records_the_event(sachbearbeiterin_schulz):
+    person = create_person(PersonDaten(**KRAUSE), acting_user=sachbearbeiterin_schulz)
+    assert person.kundennummer.startswith("K") and len(person.kundennummer) == 10
+    assert person.mandant == sachbearbeiterin_schulz.mandant
+    assert (person.nachname_suche, person.nachname_phonetik) == ("krause", "874")
+    assert AuditEvent.objects.filter(typ=AuditEvent.Typ.PERSON_ANGELEGT, person_id=person.pk).count() == 1
+
+
+@pytest.mark.parametrize(
+    "variante",
+    [
+        dict(nachname="Krause"),
+        dict(nachname="Kraus"),                                        # typo
+        dict(vorname="Carl"),                                          # spelling of the first name
+        dict(geburtsdatum=datetime.date(1979, 4, 5)),                  # day and month swapped
+    ],
+)
+def test_duplicate_check_shows_candidates_until_confirmed(variante, sachbearbeiterin_schulz, bg_krause):
+    original = bg_krause.mitgliedschaften.get().person
+    daten = PersonDaten(**{**KRAUSE, **variante})
+    with pytest.raises(MoeglicheDublette) as dublette:
+        create_person(daten, acting_user=sachbearbeiterin_schulz)
+    assert dublette.value.kandidaten == [original]
+    assert Person.objects.filter(nachname__startswith="Kraus").count() == 1
+
+    person = create_person(daten, acting_user=sachbearbeiterin_schulz, dubletten_geprueft=True)
+    event = AuditEvent.objects.get(typ=AuditEvent.Typ.DUBLETTE_BESTAETIGT)
+    assert (event.person_id, event.details) == (person.pk, {"kandidaten": [original.pk]})
+
+
+def test_no_duplicate_for_other_people_or_other_mandant(sachbearbeiterin_schulz, bg_krause, bg_nachbar, nachbar_nora):
+    create_person(PersonDaten(**{**KRAUSE, "vorname": "Petra", "geschlecht": "w"}), acting_user=sachbearbeiterin_schulz)
+    create_person(PersonDaten(**{**KRAUSE, "geburtsdatum": datetime.date(1980, 5, 4)}), acting_user=sachbearbeiterin_schulz)
+    # Nora's Mandant has its own Karl Krause; ours must not be offered to her.
+    with pytest.raises(MoeglicheDublette) as dublette:
+        create_person(PersonDaten(**KRAUSE), acting_user=nachbar_nora)
+    assert [k.mandant_id for k in dublette.value.kandidaten] == [nachbar_nora.mandant_id]
+
+
+def test_birth_date_in_the_future_is_refused(sachbearbeiterin_schulz):
+    with pytest.raises(ValidationError) as error:
+        create_person(PersonDaten(**{**KRAUSE, "geburtsdatum": datetime.date(2099, 1, 1)}),
+                      acting_user=sachbearbeiterin_schulz)
+    assert "Zukunft" in str(error.value)
+    assert not Person.objects.exists()
+
+
+def test_roles_without_the_right_cannot_create(datenschutz_wagner):
+    with pytest.raises(NotAllowed):
+        create_person(PersonDaten(**KRAUSE), acting_user=datenschutz_wagner)
+
+
+@pytest.mark.parametrize(
+    ("iban", "gueltig"),
+    [
+        ("DE89 3704 0044 0532 0130 00", True),
+        ("de89370400440532013000", True),
+        ("DE89370400440532013001", False),     # one digit changed: checksum fails
+        ("DE8937040044053201300", False),      # too short
+        ("XX89370400440532013000", False),
+        ("AT611904300234573201", True),
+    ],
+)
+def test_iban_checksum(iban, gueltig):
+    if gueltig:
+        validate_iban(iban)
+    else:
+        with pytest.raises(ValidationError, match="IBAN"):
+            validate_iban(iban)
+
+
+def test_new_bank_account_ends_the_old_and_refuses_bad_iban(sachbearbeiterin_schulz, bg_krause):
+    krause = bg_krause.mitgliedschaften.get().person
+    alt = change_bankverbindung(krause, iban="DE89370400440532013000", kontoinhaber="Karl Krause",
+                                gueltig_ab=datetime.date(2026, 1, 1), acting_user=sachbearbeiterin_schulz)
+    with pytest.raises(ValidationError) as error:
+        change_bankverbindung(krause, iban="DE89370400440532013001", kontoinhaber="Karl Krause",
+                              gueltig_ab=datetime.date(2026, 6, 1), acting_user=sachbearbeiterin_schulz)
+    assert "iban" in error.value.message_dict
+    alt.refresh_from_db()
+    assert alt.gueltig_bis is None, "a refused change must not touch the stored account"
+    change_bankverbindung(krause, iban="DE02120300000000202051", kontoinhaber="Karl Krause",
+                          gueltig_ab=datetime.date(2026, 6, 1), acting_user=sachbearbeiterin_schulz)
+    alt.refresh_from_db()
+    assert alt.gueltig_bis == datetime.date(2026, 5, 31)
+    assert krause.bankverbindungen.count() == 2
+
+
+def test_update_person_keeps_old_and_new_values_in_the_log(sachbearbeiterin_schulz, bg_krause):
+    krause = bg_krause.mitgliedschaften.get().person
+    update_person(krause, {"nachname": "Krause-Lehmann", "telefon": "0345 123"}, acting_user=sachbearbeiterin_schulz)
+    krause.refresh_from_db()
+    assert krause.nachname_suche == "krause lehmann"
+    event = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSON_GEAENDERT)
+    assert event.details["alt"]["nachname"] == "Krause" and event.details["neu"]["nachname"] == "Krause-Lehmann"
+
+
+def test_merge_moves_history_and_keeps_the_merged_row(sachbearbeiterin_schulz, bg_krause):
+    original = bg_krause.mitgliedschaften.get().person
+    dublette = create_person(PersonDaten(**{**KRAUSE, "nachname": "Kraus"}), acting_user=sachbearbeiterin_schulz,
+                             dubletten_geprueft=True)
+    change_bankverbindung(dublette, iban="DE89370400440532013000", kontoinhaber="Karl Kraus",
+                          gueltig_ab=datetime.date(2026, 1, 1), acting_user=sachbearbeiterin_schulz)
+    with pytest.raises(ValidationError):
+        merge_persons(original, dublette, acting_user=sachbearbeiterin_schulz, grund=" ")
+    merge_persons(original, dublette, acting_user=sachbearbeiterin_schulz, grund="Doppelt erfasst am Empfang")
+    dublette.refresh_from_db()
+    assert dublette.zusammengefuehrt_in == original
+    assert original.bankverbindungen.count() == 1
+    assert not Person.objects.aktiv().filter(pk=dublette.pk).exists()
+    event = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSONEN_ZUSAMMENGEFUEHRT)
+    assert event.person_id == original.pk and event.details["aufgeloest"] == dublette.pk
+    with pytest.raises(ValidationError):
+        merge_persons(original, dublette, acting_user=sachbearbeiterin_schulz, grund="nochmal")
+
+
+def test_merge_across_mandanten_is_refused(sachbearbeiterin_schulz, bg_krause, bg_nachbar):
+    ours = bg_krause.mitgliedschaften.get().person
+    theirs = bg_nachbar.mitgliedschaften.get().person
+    with pytest.raises(NotAllowed):
+        merge_persons(ours, theirs, acting_user=sachbearbeiterin_schulz, grund="gleiche Person")
