@@ -29,7 +29,7 @@ def test_create_person_gets_a_kundennummer_and_records_the_event(sachbearbeiteri
     person = create_person(PersonDaten(**KRAUSE), acting_user=sachbearbeiterin_schulz)
     assert person.kundennummer.startswith("K") and len(person.kundennummer) == 10
     assert person.mandant == sachbearbeiterin_schulz.mandant
-    assert (person.nachname_suche, person.nachname_phonetik) == ("krause", "874")
+    assert (person.nachname_suche, person.nachname_phonetik) == ("krause", "478")  # Kölner Phonetik: K=4, R=7, S=8
     assert AuditEvent.objects.filter(typ=AuditEvent.Typ.PERSON_ANGELEGT, person_id=person.pk).count() == 1
 
 
