@@ -6,7 +6,8 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-OPEN_PATHS = ("/anmelden/", "/abmelden/", "/zweiter-faktor/", "/static/", "/api/openapi.json", "/api/docs")
+# The API answers 401 itself (vorort.api.auth) instead of redirecting to a login page.
+OPEN_PATHS = ("/anmelden/", "/abmelden/", "/zweiter-faktor/", "/static/", "/api/")
 
 
 class RequireSecondFactorMiddleware:
