@@ -1,0 +1,37 @@
+"""Security settings that must hold in every deployment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import identify_hasher
+
+
+def test_passwords_are_hashed_with_argon2(db, sachbearbeiterin_schulz):
+    assert identify_hasher(sachbearbeiterin_schulz.password).algorithm == "argon2"
+
+
+def test_idle_sessions_end_after_30_minutes():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_strict_csp_header_on_every_response(client):
+    response = client.get("/anmelden/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "object-src 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(("env", "secure"), [({}, True), ({"VORORT_DEBUG": "1"}, False)])
+def test_cookies_are_secure_outside_debug(env, secure, tmp_path):
+    code = "import django; django.setup(); from django.conf import settings as s; " \
+           "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.OTP_REQUIRED)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={"DJANGO_SETTINGS_MODULE": "vorort.settings", "VORORT_DATA_DIR": str(tmp_path), **env},
+    ).stdout.split()
+    assert out == [str(secure), str(secure), "True"]
