@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "vorort.core",
     "vorort.personen",
     "vorort.akte",
+    "vorort.leistung",
     "vorort.demo",
 ]
 

@@ -283,7 +283,25 @@ class AuditEvent(models.Model):
         PROTOKOLL_DURCHSUCHT = 241, _("Protokoll durchsucht")
         PROTOKOLL_EXPORTIERT = 242, _("Protokoll exportiert")
         DEMO_ERZEUGT = 291, _("Demo-Daten erzeugt")
-        # 300-399 leistung (Antrag, Berechnung, Bescheid, Zahllauf); 302 ANTRAG_BEWILLIGT reserved
+        # 300-399 leistung (Antrag, Berechnung, Bescheid, Zahllauf)
+        ANTRAG_ANGELEGT = 301, _("Antrag angelegt")
+        ANTRAG_BEWILLIGT = 302, _("Antrag bewilligt")
+        ANTRAG_GEAENDERT = 303, _("Antrag geändert")
+        ANTRAG_ENTSCHEIDUNGSREIF = 304, _("Antrag entscheidungsreif")
+        # 305-309 reserved
+        BERECHNUNG_ERSTELLT = 311, _("Berechnung erstellt")
+        # 312-319 reserved
+        BEWILLIGUNG_VORBEREITET = 321, _("Bewilligung vorbereitet")
+        BEWILLIGUNG_FREIGEGEBEN = 322, _("Bewilligung freigegeben (Vier-Augen-Prinzip)")
+        # 323-329 reserved
+        BESCHEID_ERSTELLT = 331, _("Bescheid erstellt")
+        UNTERLAGEN_ANGEFORDERT = 332, _("Unterlagen angefordert (§ 60 SGB I)")
+        # 333-339 reserved
+        ZAHLLAUF_GESTARTET = 341, _("Zahllauf gestartet")
+        ZAHLLAUF_ABGESCHLOSSEN = 342, _("Zahllauf abgeschlossen")
+        # 343-349 reserved
+        LEISTUNG_EINSTELLUNGEN_GEAENDERT = 351, _("Einstellungen Leistung geändert")
+        # 352-399 reserved
         # 400-499 integration; 500-599 massnahmen; 600-699 statistik
         # 700-799 akte
         DOKUMENT_ABGELEGT = 701, _("Dokument abgelegt")

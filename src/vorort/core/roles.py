@@ -17,14 +17,21 @@ FALLARBEIT = {
     "personen.change_bedarfsgemeinschaft", "akte.view_dokument", "akte.add_dokument",
 }
 
+LEISTUNG = {
+    "leistung.view_antrag", "leistung.add_antrag", "leistung.change_antrag", "leistung.add_berechnung",
+    "leistung.view_bewilligung", "leistung.add_bewilligung", "leistung.release_bewilligung",
+}
+ZAHLLAUF = {"leistung.view_zahllauf", "leistung.run_zahllauf"}
+
 ROLLEN_RECHTE: dict[Rolle, set[str]] = {
-    Rolle.LEISTUNG: FALLARBEIT | {"personen.merge_person"},
+    Rolle.LEISTUNG: FALLARBEIT | LEISTUNG | {"personen.merge_person"},
     Rolle.INTEGRATION: FALLARBEIT | {"core.view_besondere_kategorien"},
     Rolle.ARBEITGEBERSERVICE: {"personen.view_person", "personen.view_bedarfsgemeinschaft"},
     Rolle.MASSNAHMEN: {"personen.view_person"},
-    Rolle.TEAMLEITUNG: FALLARBEIT | {"personen.merge_person", "core.view_besondere_kategorien"},
-    Rolle.GESCHAEFTSFUEHRUNG: FALLARBEIT | {"core.view_alle_faelle"},
-    Rolle.CONTROLLING: set(),
+    Rolle.TEAMLEITUNG: FALLARBEIT | LEISTUNG | ZAHLLAUF | {"personen.merge_person", "core.view_besondere_kategorien"},
+    Rolle.GESCHAEFTSFUEHRUNG: FALLARBEIT | ZAHLLAUF | {"core.view_alle_faelle", "leistung.view_antrag",
+                                                      "leistung.view_bewilligung"},
+    Rolle.CONTROLLING: {"leistung.view_zahllauf"},
     Rolle.DATENSCHUTZ: {"core.view_auditlog"},
     Rolle.ADMINISTRATION: {"core.manage_users", "core.manage_mandant", "core.view_user", "core.view_team"},
 }

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LeistungConfig(AppConfig):
+    name = "vorort.leistung"
+    label = "leistung"
+    verbose_name = "Leistung (SGB II)"
