@@ -1,0 +1,231 @@
+"""Person search, the person's and the BG's file (Akte), and the forms that change master data.
+
+Files are opened through `access_person_by_id` / `access_bg_by_id`, which record the read and
+answer 404 for missing and forbidden alike. Changes go through `personen.actions`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from vorort.core.models import User
+from vorort.personen import actions
+from vorort.personen.akte_tabs import bg_tabs, person_tabs
+from vorort.personen.forms import (
+    AdresseForm,
+    BankverbindungForm,
+    PersonAendernForm,
+    PersonNeuForm,
+    ZusammenfuehrenForm,
+)
+from vorort.personen.models import Adresse, Bedarfsgemeinschaft, Mitgliedschaft, Person
+from vorort.personen.selectors import access_bg_by_id, access_person_by_id, bgs_of_person, search_persons
+
+SUCHHINWEIS = "Name, Geburtsdatum (TT.MM.JJJJ), Kundennummer oder BG-Nummer; mehrere Begriffe grenzen ein."
+
+
+def _apply_errors(form, fehler: ValidationError) -> None:
+    if hasattr(fehler, "error_dict"):
+        for feld, meldungen in fehler.message_dict.items():
+            form.add_error(feld if feld in form.fields else None, meldungen)
+    else:
+        form.add_error(None, fehler.messages)
+
+
+def _zeilen(user: User, treffer) -> list[dict]:
+    """Result rows with today's BG numbers and address: two queries for any number of hits.
+
+    Only BGs the user may see are listed (the same filter as `bgs_of_person`).
+    """
+    personen = [t.person for t in treffer]
+    ids = [p.pk for p in personen]
+    heute = timezone.localdate()
+    bg_nummern: dict[int, list[str]] = {}
+    mitgliedschaften = (
+        Mitgliedschaft.objects.gueltig_am(heute)
+        .filter(person_id__in=ids, bedarfsgemeinschaft__in=Bedarfsgemeinschaft.objects.visible_to(user).values("pk"))
+        .order_by("bedarfsgemeinschaft__nummer")
+        .values_list("person_id", "bedarfsgemeinschaft__nummer")
+    )
+    for person_id, nummer in mitgliedschaften:
+        bg_nummern.setdefault(person_id, []).append(nummer)
+    adressen = {a.person_id: a for a in Adresse.objects.gueltig_am(heute).filter(person_id__in=ids)
+                .order_by("gueltig_ab")}
+    return [{"person": p, "bg_nummern": bg_nummern.get(p.pk, []), "adresse": adressen.get(p.pk)} for p in personen]
+
+
+@login_required
+@permission_required("personen.view_person", raise_exception=True)
+def suche(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:200]
+    zeilen = _zeilen(request.user, search_persons(request.user, q)) if q else []
+    kontext = {"q": q, "zeilen": zeilen, "hinweis": SUCHHINWEIS}
+    if request.headers.get("HX-Request"):
+        return render(request, "personen/_suchergebnisse.html", kontext)
+    return render(request, "personen/suche.html", kontext)
+
+
+def _aktuelle_bg(user: User, person: Person) -> Mitgliedschaft | None:
+    return bgs_of_person(user, person, stichtag=timezone.localdate()).first()
+
+
+def _tab(tabs, key: str):
+    for tab in tabs:
+        if tab.key == key:
+            return tab
+    raise Http404("Diesen Reiter gibt es nicht.")
+
+
+@login_required
+def person(request: HttpRequest, person_id: int, tab: str = "stammdaten") -> HttpResponse:
+    akte = access_person_by_id(request.user, person_id, zweck="Personenakte")
+    tabs = person_tabs(request.user)
+    aktiv = _tab(tabs, tab)
+    return render(request, "personen/person.html", {
+        "person": akte,
+        "mitgliedschaft": _aktuelle_bg(request.user, akte),
+        "tabs": tabs,
+        "aktiv": aktiv,
+        "tab_kontext": aktiv.kontext(request.user, akte),
+    })
+
+
+@login_required
+def bg(request: HttpRequest, bg_id: int, tab: str = "mitglieder") -> HttpResponse:
+    akte = access_bg_by_id(request.user, bg_id, zweck="BG-Akte")
+    tabs = bg_tabs(request.user)
+    aktiv = _tab(tabs, tab)
+    return render(request, "personen/bg.html", {
+        "bg": akte, "tabs": tabs, "aktiv": aktiv, "tab_kontext": aktiv.kontext(request.user, akte),
+    })
+
+
+@login_required
+@permission_required("personen.add_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_neu(request: HttpRequest) -> HttpResponse:
+    form = PersonNeuForm(request.POST or None)
+    kandidaten = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        daten = actions.PersonDaten(
+            vorname=d["vorname"], nachname=d["nachname"], geburtsdatum=d["geburtsdatum"],
+            geschlecht=d["geschlecht"], geburtsname=d["geburtsname"], geburtsort=d["geburtsort"],
+            staatsangehoerigkeit=d["staatsangehoerigkeit"], telefon=d["telefon"], email=d["email"],
+        )
+        try:
+            neu = actions.create_person(daten, acting_user=request.user, dubletten_geprueft=d["dubletten_geprueft"])
+        except actions.MoeglicheDublette as dublette:
+            kandidaten = dublette.kandidaten
+        except ValidationError as fehler:
+            _apply_errors(form, fehler)
+        else:
+            messages.success(request, f"{neu.vorname} {neu.nachname} wurde mit der Kundennummer "
+                                      f"{neu.kundennummer} angelegt.")
+            return redirect("personen:person", person_id=neu.pk)
+    return render(request, "personen/person_neu.html", {"form": form, "kandidaten": kandidaten})
+
+
+@login_required
+@permission_required("personen.change_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_aendern(request: HttpRequest, person_id: int) -> HttpResponse:
+    akte = access_person_by_id(request.user, person_id, zweck="Stammdaten ändern")
+    felder = list(PersonAendernForm.base_fields)
+    form = PersonAendernForm(request.POST or None, initial={f: getattr(akte, f) for f in felder})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_person(akte, form.cleaned_data, acting_user=request.user)
+        except ValidationError as fehler:
+            _apply_errors(form, fehler)
+        else:
+            messages.success(request, "Die Stammdaten wurden gespeichert.")
+            return redirect("personen:person", person_id=akte.pk)
+    return render(request, "personen/form.html", {
+        "form": form, "person": akte, "titel": "Stammdaten ändern", "knopf": "Speichern",
+    })
+
+
+@login_required
+@permission_required("personen.change_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def adresse_neu(request: HttpRequest, person_id: int) -> HttpResponse:
+    akte = access_person_by_id(request.user, person_id, zweck="Anschrift ändern")
+    form = AdresseForm(request.POST or None, initial={"gueltig_ab": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_adresse(akte, **form.cleaned_data, acting_user=request.user)
+        except ValidationError as fehler:
+            _apply_errors(form, fehler)
+        else:
+            messages.success(request, "Die neue Anschrift wurde gespeichert; die bisherige endet am Vortag.")
+            return redirect("personen:person", person_id=akte.pk)
+    return render(request, "personen/form.html", {
+        "form": form, "person": akte, "titel": "Neue Anschrift", "knopf": "Anschrift speichern",
+        "hinweis": "Die bisherige Anschrift bleibt in der Historie erhalten und endet am Tag vor „gültig ab“.",
+    })
+
+
+@login_required
+@permission_required("personen.change_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def bankverbindung_neu(request: HttpRequest, person_id: int) -> HttpResponse:
+    akte = access_person_by_id(request.user, person_id, zweck="Bankverbindung ändern")
+    form = BankverbindungForm(request.POST or None, initial={"gueltig_ab": timezone.localdate(),
+                                                            "kontoinhaber": akte.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_bankverbindung(akte, **form.cleaned_data, acting_user=request.user)
+        except ValidationError as fehler:
+            _apply_errors(form, fehler)
+        else:
+            messages.success(request, "Die neue Bankverbindung wurde gespeichert.")
+            return redirect("personen:person", person_id=akte.pk)
+    return render(request, "personen/form.html", {
+        "form": form, "person": akte, "titel": "Neue Bankverbindung", "knopf": "Bankverbindung speichern",
+        "hinweis": "Zahlungen gehen ab „gültig ab“ auf dieses Konto; das bisherige bleibt in der Historie.",
+    })
+
+
+@login_required
+@permission_required("personen.merge_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def zusammenfuehren(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Two steps: enter the duplicate's Kundennummer and a reason, then confirm on a page showing both."""
+    behalten = access_person_by_id(request.user, person_id, zweck="Zusammenführung")
+    form = ZusammenfuehrenForm(request.POST or None)
+    aufloesen = None
+    if request.method == "POST" and form.is_valid():
+        aufloesen = _dublette(request.user, behalten, form)
+        if aufloesen is not None and form.cleaned_data["bestaetigt"]:
+            try:
+                actions.merge_persons(behalten, aufloesen, acting_user=request.user, grund=form.cleaned_data["grund"])
+            except ValidationError as fehler:
+                _apply_errors(form, fehler)
+                aufloesen = None
+            else:
+                messages.success(request, f"{aufloesen.kundennummer} wurde in {behalten.kundennummer} "
+                                          "zusammengeführt.")
+                return redirect("personen:person", person_id=behalten.pk)
+    return render(request, "personen/zusammenfuehren.html",
+                  {"form": form, "behalten": behalten, "aufloesen": aufloesen})
+
+
+def _dublette(user: User, behalten: Person, form: ZusammenfuehrenForm) -> Person | None:
+    kundennummer = form.cleaned_data["kundennummer"]
+    treffer = search_persons(user, kundennummer)
+    if not treffer:
+        form.add_error("kundennummer", f"Keine Person mit der Kundennummer {kundennummer} gefunden, oder sie liegt "
+                                       "nicht in Ihrer Zuständigkeit. Bitte prüfen Sie die Nummer.")
+        return None
+    if treffer[0].person.pk == behalten.pk:
+        form.add_error("kundennummer", "Das ist die Kundennummer dieser Akte. Bitte geben Sie die Kundennummer "
+                                       "der doppelt angelegten Person ein.")
+        return None
+    return access_person_by_id(user, treffer[0].person.pk, zweck="Zusammenführung")
