@@ -11,7 +11,7 @@ from datetime import date
 from typing import Self
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from vorort.core.models import MandantModel, Team, User
@@ -47,11 +47,11 @@ class PersonQuerySet(models.QuerySet["Person"]):
             return mine.none()
         if user.has_perm("core.view_alle_faelle"):
             return mine
-        # id__in subqueries, not joins: a person in two visible BGs must appear once.
-        sichtbare_bgs = Bedarfsgemeinschaft.objects.visible_to(user).values("pk")
-        in_sichtbarer_bg = Mitgliedschaft.objects.filter(bedarfsgemeinschaft__in=sichtbare_bgs).values("person_id")
-        in_irgendeiner_bg = Mitgliedschaft.objects.filter(person__mandant_id=user.mandant_id).values("person_id")
-        return mine.filter(Q(pk__in=in_sichtbarer_bg) | ~Q(pk__in=in_irgendeiner_bg))
+        # Correlated EXISTS, not IN over all BGs: it is checked per candidate row through the
+        # membership index, so a search that found 50 persons checks 50 memberships, not 100,000.
+        mitgliedschaften = Mitgliedschaft.objects.filter(person_id=OuterRef("pk"))
+        zustaendig = zustaendigkeit_q(user, prefix="bedarfsgemeinschaft__")
+        return mine.filter(Exists(mitgliedschaften.filter(zustaendig)) | ~Exists(mitgliedschaften))
 
     def aktiv(self) -> Self:
         return self.filter(zusammengefuehrt_in__isnull=True)
@@ -169,10 +169,22 @@ class BedarfsgemeinschaftQuerySet(models.QuerySet["Bedarfsgemeinschaft"]):
             return mine.none()
         if user.has_perm("core.view_alle_faelle"):
             return mine
-        team_ids = user.teams.values("pk")
-        return mine.filter(
-            Q(team_id__in=team_ids) | Q(sachbearbeitung_id=user.pk) | Q(fallmanagement_id=user.pk)
-        )
+        return mine.filter(zustaendigkeit_q(user))
+
+
+def zustaendigkeit_q(user: User, prefix: str = "") -> Q:
+    """BGs one of the user's teams, or the user in person, is zuständig for.
+
+    The team ids are read once and passed as a list: a nested subquery inside a correlated
+    EXISTS would be evaluated again for every row.
+    """
+    if not hasattr(user, "_vorort_team_ids"):
+        user._vorort_team_ids = list(user.teams.values_list("pk", flat=True))
+    return (
+        Q(**{f"{prefix}team_id__in": user._vorort_team_ids})
+        | Q(**{f"{prefix}sachbearbeitung_id": user.pk})
+        | Q(**{f"{prefix}fallmanagement_id": user.pk})
+    )
 
 
 class Bedarfsgemeinschaft(MandantModel):

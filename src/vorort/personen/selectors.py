@@ -21,7 +21,7 @@ from vorort.personen.models import Bedarfsgemeinschaft, Mitgliedschaft, Person
 from vorort.personen.normalize import fold, phonetik
 
 SUCHE_MAX_TREFFER = 50
-_KANDIDATEN_JE_SCHLUESSEL = 400
+_KANDIDATEN_MAX = 300
 _DATUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _KUNDENNUMMER = re.compile(r"^K\d{4,}$", re.IGNORECASE)
 _BG_NUMMER = re.compile(r"^\d{0,5}BG\d{3,}$", re.IGNORECASE)
@@ -96,9 +96,9 @@ def search_persons(user: User, query: str, *, limit: int = SUCHE_MAX_TREFFER) ->
                 return []
             persons = persons.filter(geburtsdatum=geburtsdatum)
         elif _KUNDENNUMMER.match(term):
-            persons = persons.filter(kundennummer__iexact=term)
+            persons = persons.filter(kundennummer=term.upper())
         elif _BG_NUMMER.match(term):
-            in_bg = Mitgliedschaft.objects.filter(bedarfsgemeinschaft__nummer__iexact=term).values("person_id")
+            in_bg = Mitgliedschaft.objects.filter(bedarfsgemeinschaft__nummer=term.upper()).values("person_id")
             persons = persons.filter(pk__in=in_bg)
         elif fold(term):
             name_terms.append(fold(term))
@@ -116,37 +116,48 @@ def search_persons(user: User, query: str, *, limit: int = SUCHE_MAX_TREFFER) ->
 
 
 def _by_name(persons: QuerySet[Person], name_terms: list[str], limit: int) -> list[Suchtreffer]:
+    # Every term must match some part of the name (prefix of the folded name, or equal Kölner
+    # Phonetik); the name indexes find the candidates (with statistics from ANALYZE, see
+    # `vorort.core.db.optimize`), the visibility check runs per candidate.
     condition = Q()
     for term in name_terms:
+        term_matches = Q()
         # Range instead of LIKE 'x%': both databases use the plain b-tree index for it.
         for column in ("nachname_suche", "vorname_suche"):
-            condition |= Q(**{f"{column}__gte": term, f"{column}__lt": term + "\uffff"})
-        code = phonetik(term)
-        if code:
-            condition |= Q(nachname_phonetik=code) | Q(vorname_phonetik=code)
-    kandidaten = list(persons.filter(condition).order_by("nachname_suche")[: _KANDIDATEN_JE_SCHLUESSEL * len(name_terms)])
+            term_matches |= Q(**{f"{column}__gte": term, f"{column}__lt": term + "\uffff"})
+        if code := phonetik(term):
+            term_matches |= Q(nachname_phonetik=code) | Q(vorname_phonetik=code)
+        condition &= term_matches
+    kandidaten = persons.filter(condition).order_by("nachname_suche", "vorname_suche", "pk")[:_KANDIDATEN_MAX]
+    term_codes = [phonetik(term) for term in name_terms]
     bewertet = []
     for person in kandidaten:
-        score = _score(person, name_terms)
+        score = _score(person, name_terms, term_codes)
         if score > 0:
             bewertet.append(Suchtreffer(person, score, "Name"))
     bewertet.sort(key=lambda t: (-t.score, t.person.nachname_suche, t.person.vorname_suche, t.person.pk))
     return bewertet[:limit]
 
 
-def _score(person: Person, name_terms: list[str]) -> float:
-    """Every term must match a name part; the score is the mean best similarity."""
+def _score(person: Person, name_terms: list[str], term_codes: list[str] | None = None) -> float:
+    """Every term must match a name part; the score is the mean best similarity.
+
+    A prefix scores 0.9 to 1.0, an equal Kölner Phonetik 0.85, otherwise the string similarity;
+    a term below 0.6 everywhere rejects the person.
+    """
     teile = person.name_suche.split()
+    codes = person.nachname_phonetik.split() + person.vorname_phonetik.split()
     total = 0.0
-    for term in name_terms:
+    for term, term_code in zip(name_terms, term_codes or [phonetik(t) for t in name_terms], strict=True):
         best = 0.0
         for teil in teile:
             if teil.startswith(term):
                 best = max(best, 0.9 + 0.1 * len(term) / len(teil))
-            else:
+        if best == 0.0:
+            if term_code and term_code in codes:
+                best = 0.85
+            for teil in teile:
                 best = max(best, difflib.SequenceMatcher(None, term, teil).ratio())
-                if phonetik(term) and phonetik(term) == phonetik(teil):
-                    best = max(best, 0.85)
         if best < 0.6:
             return 0.0
         total += best
