@@ -492,8 +492,8 @@ class Zahllauf(MandantModel):
     """The payment run for one Zahlmonat (benefits are paid monthly in advance, § 42 Abs. 1 SGB II).
 
     State transitions: LAEUFT -> ABGESCHLOSSEN; LAEUFT -> LAEUFT (resumed after a crash: the chunks
-    already booked are skipped). One run per Mandant and month; the SEPA file and the run report
-    are filed as Dokumente.
+    already booked are skipped). One run per Mandant and month; the SEPA files (`Zahlungsdatei`,
+    at most `SEPA_MAX_JE_DATEI` transfers each) and the run report are filed as Dokumente.
     """
 
     class Status(models.TextChoices):
@@ -504,10 +504,6 @@ class Zahllauf(MandantModel):
     status = models.CharField(_("Status"), max_length=20, choices=Status, default=Status.LAEUFT)
     ausfuehrungsdatum = models.DateField(_("Ausführungsdatum"))
     job = models.ForeignKey(BackgroundJob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    sepa_dokument = models.ForeignKey(
-        "akte.Dokument", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("SEPA-Datei"),
-    )
     bericht_dokument = models.ForeignKey(
         "akte.Dokument", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("Laufbericht"),
@@ -528,6 +524,24 @@ class Zahllauf(MandantModel):
 
     def __str__(self) -> str:
         return f"Zahllauf {self.zahlmonat:%m/%Y}"
+
+
+class Zahlungsdatei(models.Model):
+    """One SEPA credit-transfer file (pain.001.001.09) of a Zahllauf, filed in the e-Akte."""
+
+    zahllauf = models.ForeignKey(Zahllauf, on_delete=models.PROTECT, related_name="dateien")
+    nummer = models.PositiveSmallIntegerField(_("Nummer"))
+    dokument = models.OneToOneField("akte.Dokument", on_delete=models.PROTECT, related_name="+")
+    anzahl = models.PositiveIntegerField(_("Überweisungen"))
+    summe = models.DecimalField(_("Summe"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("Zahlungsdatei")
+        verbose_name_plural = _("Zahlungsdateien")
+        ordering = ["zahllauf_id", "nummer"]
+        constraints = [
+            models.UniqueConstraint(fields=["zahllauf", "nummer"], name="leistung_zahlungsdatei_once"),
+        ]
 
 
 class Zahlung(MandantModel):
