@@ -9,6 +9,7 @@ Each `--trace BG_ID` prints that BG's trace as one JSON object per line on stdou
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
 import sys
@@ -93,8 +94,24 @@ def schreibe_ausgabe(frame: pl.DataFrame, pfad: Path) -> None:
         raise
 
 
+def speicher_wiederverwenden() -> None:
+    """Let glibc malloc reuse freed memory instead of returning it to the system (see docs/decisions/0103).
+
+    A batch allocates many short-lived column arrays of tens of MB; by default each is a fresh mmap whose
+    pages are faulted in again, which costs more than the arithmetic on this kind of machine.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    libc.mallopt(m_mmap_threshold, 1 << 30)
+    libc.mallopt(m_trim_threshold, (1 << 31) - 1)
+
+
 def main(argv: list[str]) -> int:
     """Run `vorort calc` with `argv` (without the subcommand name); return the exit status."""
+    speicher_wiederverwenden()
     try:
         args = _parser().parse_args(argv)
         stichtag = pruefe_stichtag(args.stichtag)
@@ -109,7 +126,7 @@ def main(argv: list[str]) -> int:
             except ValueError:
                 raise _Abbruch(f"--trace {text!r}: BG_ID must be an integer") from None
         personen = lese_eingabe(args.input)
-        ergebnis = compute(personen, stichtag)
+        ergebnis = compute(personen, stichtag, behalte_werte=bool(trace_ids))
         fehlend = [b for b in trace_ids if b not in set(ergebnis.bg.get_column("bg_id").to_list())]
         if fehlend:
             raise _Abbruch(f"--trace {fehlend[0]}: no BG with this bg_id in the input")

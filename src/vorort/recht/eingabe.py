@@ -287,11 +287,18 @@ def _pruefe_beziehungen(s: dict[str, np.ndarray], k: _Kontext) -> None:
         raise k.fehler(idx, "p_id", f"duplicate p_id {p[idx]}", f"p_id {p[idx]} kommt mehrfach vor.")
     s["_p_ordnung"], s["_p_sortiert"] = ordnung, p_sortiert
     indizes = {}
+    # Fast path: p_id sorted without gaps (as the generator and most exports produce): index = p_id - first.
+    lueckenlos = len(p) > 0 and int(p_sortiert[-1]) - int(p_sortiert[0]) == len(p) - 1
     for name in ID_VERWEISE:
         ziel = s[name]
         gesetzt = ziel != -1
-        pos = np.clip(np.searchsorted(p_sortiert, ziel), 0, len(p) - 1)
-        gefunden = gesetzt & (p_sortiert[pos] == ziel)
+        if lueckenlos:
+            pos = ziel - p_sortiert[0]
+            gefunden = gesetzt & (pos >= 0) & (pos < len(p))
+            pos = np.where(gefunden, pos, 0)
+        else:
+            pos = np.clip(np.searchsorted(p_sortiert, ziel), 0, len(p) - 1)
+            gefunden = gesetzt & (p_sortiert[pos] == ziel)
         idx = _erste(gesetzt & ~gefunden)
         if idx is not None:
             raise k.fehler(idx, name, f"person {ziel[idx]} does not exist in the file",

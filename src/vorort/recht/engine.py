@@ -114,16 +114,18 @@ def _bereite_vor(spalten: dict[str, np.ndarray]) -> tuple[dict[str, Any], np.nda
     start_hh = np.flatnonzero(np.r_[True, hh_idx[1:] != hh_idx[:-1]]) if n else np.zeros(0, dtype=np.int64)
     personen_hh = np.diff(np.r_[start_hh, n])
     bg = ctx["bg_id"]
+    bg_start = None
     if n < 2 or bool(np.all(bg[1:] >= bg[:-1])):
         bg_idx = _gruppen_codes(bg)
-        bg_ids = bg[np.flatnonzero(np.r_[True, bg[1:] != bg[:-1]])] if n else bg[:0]
+        bg_start = np.flatnonzero(np.r_[True, bg[1:] != bg[:-1]]) if n else np.zeros(0, dtype=np.int64)
+        bg_ids = bg[bg_start]
     else:
         bg_ids, bg_idx = np.unique(bg, return_inverse=True)
     hh_der_bg = np.zeros(len(bg_ids), dtype=np.int64)
     hh_der_bg[bg_idx] = hh_idx
     ctx.update(
         hh_idx=hh_idx, anzahl_hh=anzahl_hh, personen_hh=personen_hh, rang_im_hh=np.arange(n) - start_hh[hh_idx],
-        bg_idx=bg_idx, anzahl_bg=len(bg_ids), hh_der_bg=hh_der_bg, bg_ids=bg_ids,
+        bg_idx=bg_idx, anzahl_bg=len(bg_ids), hh_der_bg=hh_der_bg, bg_ids=bg_ids, bg_start=bg_start,
     )
     for name in HAUSHALT_SPALTEN:
         intern = EINGABE_UMBENENNUNG.get(name, name)
@@ -131,17 +133,41 @@ def _bereite_vor(spalten: dict[str, np.ndarray]) -> tuple[dict[str, Any], np.nda
     return ctx, ordnung
 
 
-def rechne(ctx: dict[str, Any], stichtag: dt.date) -> dict[str, Any]:
-    """Run the rules in force on `stichtag` over the prepared context, adding each rule's column."""
+#: Columns the output needs; in a batch without trace every other intermediate is freed after its last use.
+AUSGABE_WERTE = {
+    *PERSON_SPALTEN, *GELD_SUMMEN_BG, "bg_ids", "bg_idx", "anzahl_bg", "bg_start", "anzahl_mitglieder_bg",
+    "vermoegen_bg", "vermoegensfreibetrag_bg", "vermoegen_ueber_freibetrag_bg",
+}
+
+
+def rechne(ctx: dict[str, Any], stichtag: dt.date, *, alles_behalten: bool = True) -> dict[str, Any]:
+    """Run the rules in force on `stichtag` over the prepared context, adding each rule's column.
+
+    With `alles_behalten=False` (batch without trace) intermediates are dropped after their last use,
+    which keeps the peak memory of a country-sized batch low.
+    """
     parameter = parameter_am(stichtag)
     bekannt = frozenset(ctx) | frozenset(parameter)
-    for regel in regeln.reihenfolge_am(stichtag, bekannt):
+    ordnung = regeln.reihenfolge_am(stichtag, bekannt)
+    letzte: dict[str, int] = {}
+    if not alles_behalten:
+        for schritt, regel in enumerate(ordnung):
+            for a in regel.argumente:
+                letzte[a] = schritt
+    for schritt, regel in enumerate(ordnung):
         argumente = {a: ctx[a] if a in ctx else parameter[a] for a in regel.argumente}
         ctx[regel.name] = regel.funktion(**argumente)
+        del argumente
+        if not alles_behalten:
+            for a in regel.argumente:
+                if letzte[a] == schritt and a in ctx and a not in AUSGABE_WERTE:
+                    del ctx[a]
     return ctx
 
 
 def _summe_bg(ctx: dict[str, Any], werte: np.ndarray) -> np.ndarray:
+    if ctx["bg_start"] is not None and len(werte):
+        return np.add.reduceat(werte, ctx["bg_start"])
     return np.bincount(ctx["bg_idx"], weights=werte, minlength=ctx["anzahl_bg"]).astype(np.int64)
 
 
@@ -150,31 +176,33 @@ def _ausgabe(ctx: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
     bg: dict[str, Any] = {"bg_id": ctx["bg_ids"], "anzahl_mitglieder": ctx["anzahl_mitglieder_bg"]}
     for name in GELD_SUMMEN_BG:
         ziel = "kindergeld_ueberhang_m" if name == "kindergeld_ueberhang_erhalten_m" else name
-        bg[ziel] = _summe_bg(ctx, np.where(mitglied, ctx[name], 0)) / 100.0
-    bg["vermoegen_bg"] = ctx["vermoegen_bg"] / 100.0
-    bg["vermoegensfreibetrag_bg"] = ctx["vermoegensfreibetrag_bg"] / 100.0
+        bg[ziel] = _summe_bg(ctx, np.where(mitglied, ctx[name], 0))
+    bg["vermoegen_bg"] = ctx["vermoegen_bg"]
+    bg["vermoegensfreibetrag_bg"] = ctx["vermoegensfreibetrag_bg"]
     bg["vermoegen_ueber_freibetrag"] = ctx["vermoegen_ueber_freibetrag_bg"]
     for name in GELD_SUMMEN_BG_ENDE:
-        bg[name] = _summe_bg(ctx, ctx[name]) / 100.0
-    bg_frame = pl.DataFrame({s: bg[s] for s in BG_SPALTEN})
-    person = {}
-    for name in PERSON_SPALTEN:
-        werte = ctx[name]
-        person[name] = werte if name in _NICHT_GELD else werte / 100.0
+        bg[name] = _summe_bg(ctx, ctx[name])
+    person = {name: ctx[name] for name in PERSON_SPALTEN}
     person["regelbedarfsstufe"] = person["regelbedarfsstufe"].astype(np.int64)
-    person["anspruchstage"] = person["anspruchstage"].astype(np.int64)
-    person_frame = pl.DataFrame(person)
+    # Cents to Euro with NumPy's correctly rounded division: 200886 / 100 is exactly the double nearest 2008.86.
+    # (Polars divides large columns by multiplying with the reciprocal, which can miss it by one ulp.)
+    bg_frame = pl.DataFrame({s: bg[s] if s in _NICHT_GELD else bg[s] / 100.0 for s in BG_SPALTEN})
+    person_frame = pl.DataFrame({s: person[s] if s in _NICHT_GELD else person[s] / 100.0 for s in PERSON_SPALTEN})
     p = ctx["p_id"]
     if len(p) > 1 and not bool(np.all(p[1:] > p[:-1])):
         person_frame = person_frame.sort("p_id")
     return bg_frame, person_frame
 
 
-def compute(personen: Any, stichtag: dt.date | str, *, trace_bg_ids: tuple[int, ...] | list[int] = ()) -> Ergebnis:
+def compute(
+    personen: Any, stichtag: dt.date | str, *, trace_bg_ids: tuple[int, ...] | list[int] = (),
+    behalte_werte: bool = False,
+) -> Ergebnis:
     """Compute the month containing `stichtag` for all persons (CONTRACT §§ 3–5).
 
     `personen`: a Polars frame (or a list of dicts, one per person) with the columns of CONTRACT §2.
     Raises `EingabeFehler` for invalid input. `trace_bg_ids`: BGs whose trace (CONTRACT §6) to build.
+    `behalte_werte=True` keeps every intermediate column in `Ergebnis.werte` (for traces built later).
     """
     from .trace import baue_trace
 
@@ -182,7 +210,8 @@ def compute(personen: Any, stichtag: dt.date | str, *, trace_bg_ids: tuple[int, 
     frame = als_dataframe(personen)
     spalten = lese_spalten(frame, stichtag)
     ctx, _ = _bereite_vor(spalten)
-    rechne(ctx, stichtag)
+    del spalten
+    rechne(ctx, stichtag, alles_behalten=bool(trace_bg_ids) or behalte_werte)
     bg_frame, person_frame = _ausgabe(ctx)
     traces = {}
     for bg_id in trace_bg_ids:
