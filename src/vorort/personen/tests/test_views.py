@@ -1,0 +1,330 @@
+"""Views of personen: search, the person's and BG's file, forms, duplicate check and merge."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from vorort.core.models import AuditEvent
+from vorort.core.tests.test_views import anmelden
+from vorort.personen.models import Adresse, Bankverbindung, Person
+from vorort.personen.models import Rolle as BgRolle
+from vorort.personen.tests.factories import (
+    BedarfsgemeinschaftFactory,
+    MitgliedschaftFactory,
+    PersonFactory,
+)
+
+
+def krause(bg_krause) -> Person:
+    return bg_krause.mitgliedschaften.get().person
+
+
+def treffer_namen(antwort) -> list[str]:
+    return [f"{z['person'].nachname}, {z['person'].vorname}" for z in antwort.context["zeilen"]]
+
+
+# --- Search --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suchbegriff", ["Krause", "krause", "Kraus", "Krauze", "04.05.1979", "15088BG0000042",
+                                         "Karl Krause", "Krause 04.05.1979"])
+def test_search_finds_krause(client, sachbearbeiterin_schulz, bg_krause, bg_nachbar, suchbegriff):
+    anmelden(client, sachbearbeiterin_schulz)
+    antwort = client.get(reverse("personen:suche"), {"q": suchbegriff})
+    assert treffer_namen(antwort) == ["Krause, Karl"]
+    html = antwort.content.decode()
+    assert "04.05.1979" in html
+    assert "15088BG0000042" in html
+    assert krause(bg_krause).kundennummer in html
+
+
+def test_search_by_kundennummer_and_umlaut_folding(client, sachbearbeiter_braun, bg_mueller):
+    jana = bg_mueller.mitgliedschaften.get(rolle=BgRolle.ANTRAGSTELLER).person
+    anmelden(client, sachbearbeiter_braun)
+    antwort = client.get(reverse("personen:suche"), {"q": "Mueller"})
+    assert treffer_namen(antwort) == ["Müller, Jana", "Müller, Leon"]
+    antwort = client.get(reverse("personen:suche"), {"q": jana.kundennummer})
+    assert treffer_namen(antwort) == ["Müller, Jana"]
+
+
+def test_search_without_hits_says_so_and_explains(client, sachbearbeiterin_schulz, bg_mueller):
+    anmelden(client, sachbearbeiterin_schulz)
+    antwort = client.get(reverse("personen:suche"), {"q": "Müller"})  # team Leistung 2's case
+    html = antwort.content.decode()
+    assert antwort.context["zeilen"] == []
+    assert "Keine Treffer für „Müller“" in html
+    assert "Geburtsdatum (TT.MM.JJJJ), Kundennummer oder BG-Nummer" in html
+
+
+def test_search_answers_htmx_with_the_result_fragment(client, sachbearbeiterin_schulz, bg_krause):
+    anmelden(client, sachbearbeiterin_schulz)
+    antwort = client.get(reverse("personen:suche"), {"q": "Krause"}, HTTP_HX_REQUEST="true")
+    html = antwort.content.decode()
+    assert "Krause, Karl" in html
+    assert "<html" not in html
+    seite = client.get(reverse("personen:suche")).content.decode()
+    assert 'hx-get="/personen/suche/"' in seite
+    assert 'hx-trigger="input changed delay:300ms, search"' in seite
+
+
+def test_other_mandant_never_sees_testkreis(client, nachbar_nora, bg_krause, bg_nachbar):
+    anmelden(client, nachbar_nora)
+    antwort = client.get(reverse("personen:suche"), {"q": "Krause"})
+    assert all(z["person"].mandant_id == nachbar_nora.mandant_id for z in antwort.context["zeilen"])
+    assert "15088BG0000042" not in antwort.content.decode()
+    antwort = client.get(reverse("personen:suche"), {"q": "15088BG0000042"})
+    assert antwort.context["zeilen"] == []
+    assert client.get(reverse("personen:person", args=[krause(bg_krause).pk])).status_code == 404
+    assert client.get(reverse("personen:bg", args=[bg_krause.pk])).status_code == 404
+    assert client.get(reverse("personen:aendern", args=[krause(bg_krause).pk])).status_code == 404
+    assert not AuditEvent.objects.filter(typ=AuditEvent.Typ.PERSON_GELESEN, person_id=krause(bg_krause).pk).exists()
+
+
+def test_search_results_queries_do_not_grow(client, django_assert_num_queries, sachbearbeiterin_schulz, testkreis,
+                                            team_leistung_1):
+    # Warm-up: the same page with one person, then twenty; the counts must be equal.
+    def zander(anzahl):
+        for i in range(anzahl):
+            bg = BedarfsgemeinschaftFactory(mandant=testkreis, team=team_leistung_1)
+            person = PersonFactory(mandant=testkreis, nachname="Zander", vorname=f"Vorname{i}")
+            MitgliedschaftFactory(bedarfsgemeinschaft=bg, person=person)
+            Adresse.objects.create(person=person, strasse="Weg", hausnummer=str(i), plz="06217", ort="Merseburg",
+                                   gueltig_ab=datetime.date(2024, 1, 1))
+
+    anmelden(client, sachbearbeiterin_schulz)
+    counts = []
+    for anzahl in (1, 19):
+        zander(anzahl)
+        # session, user, OTP device, permissions (user, groups), team ids, the search, the search's
+        # audit event (Mandant, savepoint, chain head, insert, head update, release), BG numbers,
+        # addresses, the header's roles, session save (savepoint, update, release)
+        with django_assert_num_queries(19) as erfasst:
+            antwort = client.get(reverse("personen:suche"), {"q": "Zander"})
+        counts.append(len(erfasst.captured_queries))
+    assert len(antwort.context["zeilen"]) == 20
+    assert counts[0] == counts[1]
+
+
+# --- The file (Akte) -----------------------------------------------------------------------
+
+def test_opening_the_person_file_records_the_read(client, sachbearbeiterin_schulz, bg_krause):
+    person = krause(bg_krause)
+    anmelden(client, sachbearbeiterin_schulz)
+    antwort = client.get(reverse("personen:person", args=[person.pk]))
+    html = antwort.content.decode()
+    assert antwort.status_code == 200
+    assert "Karl Krause" in html
+    assert person.kundennummer in html
+    assert "04.05.1979" in html
+    assert "15088BG0000042" in html
+    assert "Leistung 1" in html
+    assert 'aria-current="page">Stammdaten' in html
+    event = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSON_GELESEN)
+    assert event.acting_user == sachbearbeiterin_schulz
+    assert event.person_id == person.pk
+    assert event.zweck == "Personenakte"
+
+
+@pytest.mark.parametrize("tab", ["stammdaten", "bg", "dokumente", "leistungen", "integration", "termine"])
+def test_every_person_tab_renders(client, sachbearbeiterin_schulz, bg_krause, tab):
+    anmelden(client, sachbearbeiterin_schulz)
+    antwort = client.get(reverse("personen:person_tab", args=[krause(bg_krause).pk, tab]))
+    assert antwort.status_code == 200
+    assert antwort.context["aktiv"].key == tab
+    if tab in ("dokumente", "leistungen", "integration", "termine"):
+        assert "Noch keine Einträge." in antwort.content.decode()
+
+
+def test_bg_file_shows_members_and_records_the_read(client, sachbearbeiter_braun, bg_mueller):
+    anmelden(client, sachbearbeiter_braun)
+    antwort = client.get(reverse("personen:bg", args=[bg_mueller.pk]))
+    html = antwort.content.decode()
+    assert "Bedarfsgemeinschaft 15088BG0000043" in html
+    assert "Müller, Jana" in html and "Müller, Leon" in html
+    assert "nEf" in html and "eLb" in html
+    event = AuditEvent.objects.get(typ=AuditEvent.Typ.BG_GELESEN)
+    assert (event.acting_user, event.bedarfsgemeinschaft_id, event.zweck) == (sachbearbeiter_braun, bg_mueller.pk,
+                                                                               "BG-Akte")
+    assert client.get(reverse("personen:bg_tab", args=[bg_mueller.pk, "gibt-es-nicht"])).status_code == 404
+
+
+def test_other_team_gets_404_for_person_and_bg(client, sachbearbeiter_braun, bg_krause):
+    anmelden(client, sachbearbeiter_braun)
+    antwort = client.get(reverse("personen:person", args=[krause(bg_krause).pk]))
+    assert antwort.status_code == 404
+    assert "Seite nicht gefunden" in antwort.content.decode()
+    assert client.get(reverse("personen:bg", args=[bg_krause.pk])).status_code == 404
+    assert client.get(reverse("personen:person", args=[999999])).status_code == 404
+
+
+def test_bank_account_is_masked(client, sachbearbeiterin_schulz, bg_krause):
+    person = krause(bg_krause)
+    Bankverbindung.objects.create(person=person, iban="DE89370400440532013000", kontoinhaber="Karl Krause",
+                                  gueltig_ab=datetime.date(2024, 1, 1))
+    anmelden(client, sachbearbeiterin_schulz)
+    html = client.get(reverse("personen:person", args=[person.pk])).content.decode()
+    assert "DE89370400440532013000" not in html
+    assert "3000" in html
+
+
+def test_person_page_queries_do_not_grow(client, django_assert_num_queries, sachbearbeiterin_schulz, bg_krause):
+    person = krause(bg_krause)
+    anmelden(client, sachbearbeiterin_schulz)
+    counts = []
+    for anzahl in (1, 19):
+        for i in range(anzahl):
+            Adresse.objects.create(person=person, strasse="Weg", hausnummer=str(i), plz="06217", ort="Merseburg",
+                                   gueltig_ab=datetime.date(2000 + i, 1, 1), gueltig_bis=datetime.date(2000 + i, 12, 31))
+            Bankverbindung.objects.create(person=person, iban="DE89370400440532013000", kontoinhaber="K",
+                                          gueltig_ab=datetime.date(2000 + i, 1, 1))
+        # session, user, OTP device, permissions (user, groups), team ids, person, read event (Mandant,
+        # savepoint, chain head, insert, head update, release), current BG, addresses, bank accounts,
+        # employments, the header's roles, session save (savepoint, update, release)
+        with django_assert_num_queries(21) as erfasst:
+            client.get(reverse("personen:person", args=[person.pk]))
+        counts.append(len(erfasst.captured_queries))
+    assert counts[0] == counts[1]
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+GUELTIG = {"vorname": "Erika", "nachname": "Neumann", "geburtsdatum": "12.03.1985", "geschlecht": "w",
+           "staatsangehoerigkeit": "DE"}
+
+
+def test_create_person_and_open_the_file(client, sachbearbeiterin_schulz):
+    anmelden(client, sachbearbeiterin_schulz)
+    antwort = client.post(reverse("personen:neu"), GUELTIG)
+    person = Person.objects.get(nachname="Neumann")
+    assert antwort["Location"] == reverse("personen:person", args=[person.pk])
+    assert person.geburtsdatum == datetime.date(1985, 3, 12)
+    assert AuditEvent.objects.filter(typ=AuditEvent.Typ.PERSON_ANGELEGT, person_id=person.pk).exists()
+
+
+@pytest.mark.parametrize(("aenderung", "meldung", "feld"), [
+    ({"nachname": ""}, "Bitte geben Sie den Nachnamen ein.", "nachname"),
+    ({"geburtsdatum": "31.02.1990"}, "Bitte geben Sie das Geburtsdatum im Format TT.MM.JJJJ ein", "geburtsdatum"),
+    ({"geburtsdatum": "01.01.2999"}, "Das Geburtsdatum 01.01.2999 liegt in der Zukunft.", "geburtsdatum"),
+    ({"email": "keine-adresse"}, "Bitte geben Sie eine gültige E-Mail-Adresse ein", "email"),
+])
+def test_create_person_shows_german_errors_and_keeps_values(client, sachbearbeiterin_schulz, aenderung, meldung,
+                                                            feld):
+    anmelden(client, sachbearbeiterin_schulz)
+    antwort = client.post(reverse("personen:neu"), {**GUELTIG, **aenderung})
+    html = antwort.content.decode()
+    assert antwort.status_code == 200
+    assert meldung in html
+    assert f'aria-describedby="id_{feld}-hinweis id_{feld}-fehler"' in html or \
+        f'aria-describedby="id_{feld}-fehler"' in html
+    assert 'value="Erika"' in html
+    assert "Ihre Eingaben sind erhalten geblieben." in html
+    assert not Person.objects.filter(vorname="Erika").exists()
+
+
+def test_duplicate_check_shows_candidates_and_needs_confirmation(client, sachbearbeiterin_schulz, bg_krause):
+    anmelden(client, sachbearbeiterin_schulz)
+    daten = {**GUELTIG, "vorname": "Karl", "nachname": "Krauze", "geburtsdatum": "04.05.1979", "geschlecht": "m"}
+    antwort = client.post(reverse("personen:neu"), daten)
+    html = antwort.content.decode()
+    assert antwort.status_code == 200
+    assert [p.pk for p in antwort.context["kandidaten"]] == [krause(bg_krause).pk]
+    assert krause(bg_krause).kundennummer in html
+    assert "Ich habe die möglichen Dubletten geprüft; es ist eine andere Person." in html
+    assert 'value="Krauze"' in html
+    assert not Person.objects.filter(nachname="Krauze").exists()
+
+    antwort = client.post(reverse("personen:neu"), {**daten, "dubletten_geprueft": "on"})
+    neu = Person.objects.get(nachname="Krauze")
+    assert antwort["Location"] == reverse("personen:person", args=[neu.pk])
+    event = AuditEvent.objects.get(typ=AuditEvent.Typ.DUBLETTE_BESTAETIGT)
+    assert event.details == {"kandidaten": [krause(bg_krause).pk]}
+
+
+def test_invalid_iban_message_next_to_the_field(client, sachbearbeiterin_schulz, bg_krause):
+    person = krause(bg_krause)
+    anmelden(client, sachbearbeiterin_schulz)
+    url = reverse("personen:bankverbindung_neu", args=[person.pk])
+    antwort = client.post(url, {"iban": "DE89 3704 0044 0532 0130 01", "kontoinhaber": "Karl Krause",
+                                "gueltig_ab": "01.02.2026"})
+    html = antwort.content.decode()
+    assert "Die IBAN DE89370400440532013001 ist ungültig: die Prüfziffer stimmt nicht." in html
+    assert 'id="id_iban-fehler"' in html
+    assert 'value="DE89 3704 0044 0532 0130 01"' in html
+    assert not person.bankverbindungen.exists()
+
+    antwort = client.post(url, {"iban": "DE89 3704 0044 0532 0130 00", "kontoinhaber": "Karl Krause",
+                                "gueltig_ab": "01.02.2026"})
+    assert antwort.status_code == 302
+    assert person.bankverbindungen.get().iban == "DE89370400440532013000"
+
+
+def test_new_address_ends_the_old_one(client, sachbearbeiterin_schulz, bg_krause):
+    person = krause(bg_krause)
+    alt = Adresse.objects.create(person=person, strasse="Alte Straße", hausnummer="1", plz="06217", ort="Merseburg",
+                                 gueltig_ab=datetime.date(2020, 1, 1))
+    anmelden(client, sachbearbeiterin_schulz)
+    url = reverse("personen:adresse_neu", args=[person.pk])
+    antwort = client.post(url, {"strasse": "Neue Straße", "hausnummer": "2", "plz": "6217", "ort": "Merseburg",
+                                "gueltig_ab": "01.03.2026"})
+    assert "Die Postleitzahl hat genau 5 Ziffern." in antwort.content.decode()
+    client.post(url, {"strasse": "Neue Straße", "hausnummer": "2", "plz": "06217", "ort": "Merseburg",
+                      "gueltig_ab": "01.03.2026"})
+    alt.refresh_from_db()
+    assert alt.gueltig_bis == datetime.date(2026, 2, 28)
+    html = client.get(reverse("personen:person", args=[person.pk])).content.decode()
+    assert "Neue Straße 2" in html and "01.01.2020 – 28.02.2026" in html
+
+
+def test_edit_master_data(client, sachbearbeiterin_schulz, bg_krause):
+    person = krause(bg_krause)
+    anmelden(client, sachbearbeiterin_schulz)
+    url = reverse("personen:aendern", args=[person.pk])
+    assert 'value="04.05.1979"' in client.get(url).content.decode()
+    antwort = client.post(url, {"vorname": "Karl-Heinz", "nachname": "Krause", "geburtsdatum": "04.05.1979",
+                                "geschlecht": "m", "staatsangehoerigkeit": "de"})
+    assert antwort.status_code == 302
+    person.refresh_from_db()
+    assert (person.vorname, person.staatsangehoerigkeit) == ("Karl-Heinz", "DE")
+    event = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSON_GEAENDERT)
+    assert event.details["neu"] == {"vorname": "Karl-Heinz"}
+
+
+def test_merge_flow_confirms_then_merges_and_records(client, teamleitung_weber, bg_krause, testkreis):
+    behalten = krause(bg_krause)
+    doppelt = PersonFactory(mandant=testkreis, vorname="Karl", nachname="Krause",
+                            geburtsdatum=datetime.date(1979, 5, 4))
+    anmelden(client, teamleitung_weber)
+    url = reverse("personen:zusammenfuehren", args=[behalten.pk])
+
+    antwort = client.post(url, {"kundennummer": "K999999999", "grund": "doppelt"})
+    assert "Keine Person mit der Kundennummer K999999999 gefunden" in antwort.content.decode()
+    antwort = client.post(url, {"kundennummer": behalten.kundennummer, "grund": "doppelt"})
+    assert "Das ist die Kundennummer dieser Akte" in antwort.content.decode()
+
+    antwort = client.post(url, {"kundennummer": doppelt.kundennummer.lower(), "grund": "doppelt angelegt"})
+    html = antwort.content.decode()
+    assert "Wird fortgeführt" in html and "Wird aufgelöst" in html
+    assert doppelt.kundennummer in html and behalten.kundennummer in html
+    doppelt.refresh_from_db()
+    assert doppelt.zusammengefuehrt_in is None
+
+    antwort = client.post(url, {"kundennummer": doppelt.kundennummer, "grund": "doppelt angelegt",
+                                "bestaetigt": "on"})
+    assert antwort["Location"] == reverse("personen:person", args=[behalten.pk])
+    doppelt.refresh_from_db()
+    assert doppelt.zusammengefuehrt_in == behalten
+    event = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSONEN_ZUSAMMENGEFUEHRT)
+    assert event.acting_user == teamleitung_weber
+    assert event.details["aufgeloest"] == doppelt.pk
+    assert event.details["grund"] == "doppelt angelegt"
+
+
+def test_merge_needs_the_permission(client, bg_krause, testkreis):
+    from vorort.core.models import Rolle
+    from vorort.core.tests.factories import UserFactory
+
+    integration = UserFactory(mandant=testkreis, rollen=[Rolle.INTEGRATION], teams=[bg_krause.team])
+    anmelden(client, integration)
+    assert client.get(reverse("personen:zusammenfuehren", args=[krause(bg_krause).pk])).status_code == 403
