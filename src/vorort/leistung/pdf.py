@@ -1,1 +1,99 @@
-"""Letters as tagged PDF (WeasyPrint)."""
+"""Letters of the benefits department as tagged, accessible PDF (WeasyPrint, PDF/UA-1).
+
+Each letter is an HTML template under `templates/leistung/briefe/` with the Mandant's letterhead;
+the actions in `leistung.actions` file the PDF in the e-Akte with its checksum.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+
+from vorort.leistung.erklaerung import erklaerung, euro
+from vorort.leistung.models import Antrag, Bewilligung, Unterlage
+from vorort.personen.models import Rolle as BgRolle
+
+MONATE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+          "November", "Dezember"]
+
+
+def monat_text(monat: date) -> str:
+    return f"{MONATE[monat.month - 1]} {monat.year}"
+
+
+def _pdf(template: str, context: dict) -> bytes:
+    """Render a letter template as PDF/UA-1: tagged structure, language and title for screen readers."""
+    return HTML(string=render_to_string(template, context)).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def _empfaenger(antrag: Antrag) -> dict:
+    bg = antrag.bedarfsgemeinschaft
+    mitglied = (bg.mitgliedschaften.filter(rolle=BgRolle.ANTRAGSTELLER).select_related("person").first()
+                or bg.mitgliedschaften.select_related("person").first())
+    person = mitglied.person
+    adresse = person.adressen.gueltig_am(timezone.localdate()).first()
+    haushalt = bg.haushalt
+    if adresse is not None:
+        zeilen = [f"{adresse.strasse} {adresse.hausnummer}", f"{adresse.plz} {adresse.ort}"]
+    else:
+        zeilen = [f"{haushalt.strasse} {haushalt.hausnummer}", f"{haushalt.plz} {haushalt.ort}"]
+    anrede = {"w": "Sehr geehrte Frau", "m": "Sehr geehrter Herr"}.get(person.geschlecht)
+    return {
+        "name": person.name, "zeilen": zeilen,
+        "anrede": f"{anrede} {person.nachname}," if anrede else f"Guten Tag {person.name},",
+    }
+
+
+def _basis(antrag: Antrag, betreff: str) -> dict:
+    return {
+        "mandant": antrag.mandant, "empfaenger": _empfaenger(antrag), "datum": timezone.localdate(),
+        "aktenzeichen": antrag.bedarfsgemeinschaft.nummer, "betreff": betreff,
+        "bearbeitung": antrag.bedarfsgemeinschaft.sachbearbeitung,
+    }
+
+
+def bescheid_kontext(bewilligung: Bewilligung) -> dict:
+    antrag = bewilligung.antrag
+    berechnung = bewilligung.berechnung
+    namen = {ap.person_id: ap.person.name for ap in antrag.personen.select_related("person")}
+    monate = []
+    betraege = list(bewilligung.betraege.order_by("monat", "person_id"))
+    for monat in sorted({b.monat for b in betraege}):
+        zeilen = [b for b in betraege if b.monat == monat]
+        monate.append({
+            "monat": monat_text(monat),
+            "personen": [{
+                "name": namen.get(b.person_id, ""), "regelbedarf": euro(b.regelbedarf), "mehrbedarf": euro(b.mehrbedarf),
+                "kdu": euro(b.kdu), "einkommen": euro(b.einkommen), "zahlbetrag": euro(b.zahlbetrag),
+            } for b in zeilen],
+            "summe": euro(sum((b.zahlbetrag for b in zeilen), Decimal("0"))),
+        })
+    erster = sorted(berechnung.traces)[0]
+    kdu_vermieter = sum((b.auszahlung_kdu for b in betraege if b.monat == bewilligung.von), Decimal("0"))
+    return _basis(antrag, "Bewilligung von Leistungen zur Sicherung des Lebensunterhalts nach dem SGB II") | {
+        "bewilligung": bewilligung,
+        "von": bewilligung.von, "bis": bewilligung.bis,
+        "monate": monate,
+        "erster_monat": monat_text(bewilligung.von),
+        "zahlbetrag_erster_monat": euro(bewilligung.zahlbetrag_monat),
+        "erklaerung": erklaerung(berechnung.traces[erster], namen, kurz=True),
+        "rechtsstand": berechnung.traces[erster].get("parameter_stand", ""),
+        "kdu_vermieter": euro(kdu_vermieter),
+        "iban_kurz": f"{bewilligung.empfaenger_iban[:4]} … {bewilligung.empfaenger_iban[-4:]}",
+        "berechnung": berechnung,
+    }
+
+
+def render_bewilligungsbescheid(bewilligung: Bewilligung) -> bytes:
+    return _pdf("leistung/briefe/bewilligungsbescheid.html", bescheid_kontext(bewilligung))
+
+
+def render_unterlagenanforderung(antrag: Antrag, unterlagen: list[Unterlage]) -> bytes:
+    kontext = _basis(antrag, "Ihr Antrag auf Leistungen nach dem SGB II – fehlende Unterlagen") | {
+        "antrag": antrag, "unterlagen": unterlagen, "frist": min(u.frist for u in unterlagen),
+    }
+    return _pdf("leistung/briefe/unterlagenanforderung.html", kontext)

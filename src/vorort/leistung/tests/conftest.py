@@ -35,3 +35,11 @@ def antrag_v01(bg_krause, krause_konto, sachbearbeiterin_schulz, fall_v01):
         bg_krause, acting_user=sachbearbeiterin_schulz, antragsdatum=fall_v01["stichtag"],
         kaltmiete_m=Decimal(str(p["kaltmiete_m_hh"])), heizkosten_m=Decimal(str(p["heizkosten_m_hh"])),
     )
+
+
+@pytest.fixture
+def bewilligung_v01(antrag_v01, sachbearbeiterin_schulz, teamleitung_weber):
+    """V01 granted: prepared by Frau Schulz, released by Frau Weber."""
+    berechnung = actions.compute_berechnung(antrag_v01, acting_user=sachbearbeiterin_schulz)
+    bewilligung = actions.prepare_bewilligung(berechnung, acting_user=sachbearbeiterin_schulz)
+    return actions.approve_bewilligung(bewilligung, acting_user=teamleitung_weber)

@@ -21,13 +21,6 @@ from vorort.leistung.zahllauf import book_chunk, run_zahllauf, start_zahllauf
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
 
 
-@pytest.fixture
-def bewilligung_v01(antrag_v01, sachbearbeiterin_schulz, teamleitung_weber):
-    berechnung = actions.compute_berechnung(antrag_v01, acting_user=sachbearbeiterin_schulz)
-    bewilligung = actions.prepare_bewilligung(berechnung, acting_user=sachbearbeiterin_schulz)
-    return actions.approve_bewilligung(bewilligung, acting_user=teamleitung_weber)
-
-
 def _sepa_betraege(zahllauf: Zahllauf) -> dict[str, Decimal]:
     """IBAN -> amount, read from the filed SEPA file after validating it against the XSD."""
     datei = zahllauf.dateien.get()
