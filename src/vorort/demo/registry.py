@@ -28,7 +28,7 @@ Rules for a part: draw randomness only from `context.rng(<name>)`; write with `b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -97,10 +97,8 @@ class DemoContext:
         """An independent random stream for one step of one part, derived from the seed."""
         return Streams(self.seed)(f"{self.mandant.kurzname}:{name}")
 
-    def progress(self, iterable: Iterable, *, total: int, desc: str) -> Iterable:
-        """Wrap long steps in a progress bar on the terminal (quiet in tests)."""
-        if not self.verbose:
-            return iterable
+    def progress(self, *, total: int, desc: str):
+        """A progress bar on the terminal for a long step (a silent one in tests); call update(n)."""
         from tqdm import tqdm
 
-        return tqdm(iterable, total=total, desc=desc, unit=" Zeilen", unit_scale=True, leave=False)
+        return tqdm(total=total, desc=desc, unit=" Zeilen", unit_scale=True, leave=False, disable=not self.verbose)

@@ -35,9 +35,8 @@ from vorort.demo.namen import WEITERE_STAATSANGEHOERIGKEITEN
 
 BG_TYPEN = ("single", "single_parent", "couple", "couple_children", "other")
 SINGLE, SINGLE_PARENT, COUPLE, COUPLE_CHILDREN, OTHER = range(5)
-# Kinds of members while sampling; `ROLLE_EXPORT` maps them to the export's role column.
+# Kinds of members while sampling; the export's role is head, partner or child (all others).
 HEAD, PARTNER, MINOR, ADULT_CHILD, NON_ENTITLED = range(5)
-ROLLE_EXPORT = np.array(["head", "partner", "child", "child", "child"])
 STATUS = (
     "arbeitslos", "employed_not_arbeitslos", "in_measure", "caring", "school_training_study",
     "incapacity_or_sick", "other_58plus_rule",
@@ -93,30 +92,38 @@ def labels(rng: np.random.Generator, shares, n: int) -> np.ndarray:
     return rng.permutation(np.repeat(np.arange(len(shares)), quota(shares, n)))
 
 
-def _random_order(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
-    """Indices with weight > 0 in weighted random order (Efraimidis-Spirakis keys)."""
-    weights = np.asarray(weights, dtype=float)
+def _keys(rng: np.random.Generator, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Candidates (weight > 0) and their Efraimidis-Spirakis keys: larger key = drawn earlier."""
     candidates = np.flatnonzero(weights > 0)
-    keys = np.log(rng.random(len(candidates))) / weights[candidates]
-    return candidates[np.argsort(-keys, kind="stable")]
+    return candidates, np.log(rng.random(len(candidates))) / weights[candidates]
 
 
 def pick(rng: np.random.Generator, weights, k: int) -> np.ndarray:
     """Boolean mask of k indices drawn without replacement with the given weights."""
     weights = np.asarray(weights, dtype=float)
     mask = np.zeros(len(weights), dtype=bool)
-    mask[_random_order(rng, weights)[: max(int(k), 0)]] = True
+    candidates, keys = _keys(rng, weights)
+    k = min(max(int(k), 0), len(candidates))
+    if k == len(candidates):
+        mask[candidates] = True
+    elif k > 0:
+        mask[candidates[np.argpartition(-keys, k - 1)[:k]]] = True
     return mask
 
 
 def pick_until(rng: np.random.Generator, weights, amounts, target: float) -> np.ndarray:
     """Mask of a weighted random prefix whose summed amounts come closest to target."""
     weights = np.asarray(weights, dtype=float)
-    order = _random_order(rng, weights)
-    total = np.cumsum(np.asarray(amounts)[order])
+    amounts = np.asarray(amounts)
     mask = np.zeros(len(weights), dtype=bool)
-    if len(order) == 0 or target <= 0:
+    candidates, keys = _keys(rng, weights)
+    if len(candidates) == 0 or target <= 0:
         return mask
+    # Only the head of the random order is needed: partition first, then sort just that head.
+    head = min(len(candidates), int(target / max(amounts[candidates].min(), 1e-9)) + 2)
+    top = np.argpartition(-keys, head - 1)[:head] if head < len(candidates) else np.arange(len(candidates))
+    order = candidates[top[np.argsort(-keys[top], kind="stable")]]
+    total = np.cumsum(amounts[order])
     cut = int(np.searchsorted(total, target))
     if cut < len(order) and (cut == 0 or abs(total[cut] - target) <= abs(total[cut - 1] - target)):
         cut += 1
@@ -279,11 +286,10 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     # Months in receipt per BG, quotas counted in eLb (the check weighs by eLb).
     sit = profile["elb_situation"]
     rng = s("duration")
-    nat_codes = np.array(NATIONALITIES)[nat]
     max_m = np.full(n, MAX_MONATE_SGB2, dtype=np.int64)
     max_m[nat > 0] = MAX_MONATE_SONST
     for code, m in MAX_MONATE.items():
-        max_m[nat_codes == code] = m
+        max_m[nat == NATIONALITIES.index(code)] = m
     max_m = np.minimum(max_m, np.maximum((head_age - 17) * 12, 2))
     dur_labels = list(sit["duration_in_receipt_months_share"])
     dur_bands = _bands(dur_labels, MAX_MONATE_SGB2)
@@ -327,8 +333,10 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
 
     # No completed vocational training: nearly all under 25, more often among refugees.
     rng = s("qualification")
-    nat_e = nat_codes[bg[e]]
-    herkunft = np.select([nat_e == "DE", np.isin(nat_e, ["UA"]), np.isin(nat_e, ["PL", "RO", "BG"])], [1.0, 1.2, 1.5], 3.0)
+    nat_e = nat[bg[e]]
+    code = {c: NATIONALITIES.index(c) for c in ("DE", "UA", "PL", "RO", "BG")}
+    herkunft = np.select([nat_e == code["DE"], nat_e == code["UA"], np.isin(nat_e, [code["PL"], code["RO"], code["BG"]])],
+                         [1.0, 1.2, 1.5], 3.0)
     novq_e = pick(rng, np.where(a <= 24, 25.0, 1.0) * herkunft, round(sit["no_vocational_qualification_share"] * len(e)))
 
     # Earnings: employed eLb take the highest band slots; other earners (mostly arbeitslos
@@ -382,8 +390,8 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     geburtsdatum = year0 + (1 + rng.integers(0, 365, p)).astype("timedelta64[D]")
 
     order = np.lexsort((kind, bg))
-    status_p = np.full(p, "", dtype=object)
-    status_p[e] = np.array(STATUS)[st]
+    status_p = np.full(p, len(STATUS), dtype=np.int64)
+    status_p[e] = st
     novq_p = np.zeros(p, dtype=bool)
     novq_p[e] = novq_e
     earnings_p = np.zeros(p)
@@ -391,11 +399,11 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     ids = [g["id"] for g in gemeinden]
     bgs = pl.DataFrame({
         "bg": np.arange(n),
-        "bg_type": np.array(BG_TYPEN)[typ],
-        "gemeinde": np.array(ids)[gemeinde],
-        "ags": np.array([g.get("ags", "") for g in gemeinden])[gemeinde],
-        "vergleichsraum": np.array(vr_codes)[vr],
-        "nationality": nat_codes,
+        "bg_type": _enum(BG_TYPEN, typ),
+        "gemeinde": _enum(ids, gemeinde),
+        "ags": _enum([g.get("ags", "") for g in gemeinden], gemeinde),
+        "vergleichsraum": _enum(vr_codes, vr),
+        "nationality": _enum(NATIONALITIES, nat),
         "months_in_receipt": months,
         "bruttokaltmiete": np.round(rent, 2),
         "heizkosten": np.round(heating, 2),
@@ -406,18 +414,24 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     persons = pl.DataFrame({
         "bg": bg[order],
         "kind": kind[order],
-        "role": ROLLE_EXPORT[kind[order]],
+        "role": _enum(["head", "partner", "child"], np.minimum(kind[order], 2)),
         "age": age[order],
-        "sex": np.where(sex_f[order], "f", "m"),
+        "sex": _enum(["m", "f"], sex_f[order].astype(np.int64)),
         "elb": elb[order],
         "entitled": entitled[order],
-        "nationality": nat_codes[bg[order]],
-        "status": status_p[order].astype(str),
+        "nationality": _enum(NATIONALITIES, nat[bg[order]]),
+        "status": _enum([*STATUS, ""], status_p[order]),
         "novq": novq_p[order],
         "earnings": earnings_p[order],
         "geburtsdatum": geburtsdatum[order],
     }).with_row_index("person")
     return County(bgs=bgs, persons=persons, seed=seed)
+
+
+def _enum(categories, codes: np.ndarray) -> pl.Series:
+    """Strings for integer codes as a Polars Enum (fast to build, dictionary-encoded in Parquet)."""
+    categories = list(dict.fromkeys(str(c) for c in categories))
+    return pl.Series(categories, dtype=pl.Enum(categories)).gather(pl.Series(np.asarray(codes, dtype=np.int64)))
 
 
 def _per_size(table: dict, size: np.ndarray, extra: float | None = None) -> np.ndarray:

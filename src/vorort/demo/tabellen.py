@@ -42,12 +42,18 @@ def tables_from_sample(persons: pl.DataFrame, bgs: pl.DataFrame, *, bg_id: pl.Ex
 
 
 def write_tables(directory: Path, persons: pl.DataFrame, bgs: pl.DataFrame, *, metadata: dict,
-                 parquet: bool = False) -> list[Path]:
-    """Write persons and bgs (CSV or Parquet) and metadata.json; return the paths written."""
+                 parquet: bool = False, extra: list[str] | None = None) -> list[Path]:
+    """Write persons and bgs (CSV or Parquet) and metadata.json; return the paths written.
+
+    `extra` names further columns to keep after the check's own (e.g. `kreis`).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     suffix = "parquet" if parquet else "csv"
     paths = [directory / f"persons.{suffix}", directory / f"bgs.{suffix}", directory / "metadata.json"]
-    for frame, path in zip((persons.select(PERSON_COLUMNS), bgs.select(BG_COLUMNS)), paths, strict=False):
+    extra = extra or []
+    frames = (persons.select(PERSON_COLUMNS + [c for c in extra if c in persons.columns]),
+              bgs.select(BG_COLUMNS + [c for c in extra if c in bgs.columns]))
+    for frame, path in zip(frames, paths, strict=False):
         if parquet:
             frame.write_parquet(path, compression="zstd", statistics=False)
         else:

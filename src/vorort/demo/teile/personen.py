@@ -52,9 +52,10 @@ CENT = Decimal("0.01")
 
 def _bulk(context: DemoContext, model, objs: list, desc: str) -> list:
     created = []
-    batches = range(0, len(objs), BATCH)
-    for start in context.progress(batches, total=len(batches), desc=desc):
-        created.extend(model.objects.bulk_create(objs[start:start + BATCH], batch_size=BATCH))
+    with context.progress(total=len(objs), desc=desc) as bar:
+        for start in range(0, len(objs), BATCH):
+            created.extend(model.objects.bulk_create(objs[start:start + BATCH], batch_size=BATCH))
+            bar.update(min(BATCH, len(objs) - start))
     return created
 
 
