@@ -53,8 +53,11 @@ def main() -> int:
 
         vorort = Path(sys.executable).parent / "vorort"
         start = time.perf_counter()
-        lauf = subprocess.run([str(vorort), "calc", "--stichtag", STICHTAG, "--input", str(eingabe),
-                               "--output", str(ausgabe)], capture_output=True, text=True)
+        lauf = subprocess.run(
+            [str(vorort), "calc", "--stichtag", STICHTAG, "--input", str(eingabe), "--output", str(ausgabe)],
+            capture_output=True,
+            text=True,
+        )
         end_to_end = time.perf_counter() - start
         if lauf.returncode != 0:
             print(lauf.stderr, file=sys.stderr)

@@ -27,8 +27,15 @@ VORORT = Path(sys.executable).parent / "vorort"
 FAELLE = [f for f in alle_faelle(VERTRAG, EIGENE) if not f.get("expect_error")]
 FEHLERFAELLE = [f for f in alle_faelle(VERTRAG, EIGENE) if f.get("expect_error")]
 VERSATZ = 1000
-ID_SPALTEN = ["bg_id", "hh_id", "p_id", "p_id_partner", "p_id_elternteil_1", "p_id_elternteil_2",
-              "p_id_kindergeld_empfaenger"]
+ID_SPALTEN = [
+    "bg_id",
+    "hh_id",
+    "p_id",
+    "p_id_partner",
+    "p_id_elternteil_1",
+    "p_id_elternteil_2",
+    "p_id_kindergeld_empfaenger",
+]
 
 
 def _umnummeriert(personen: list[dict], versatz: int) -> list[dict]:
@@ -63,13 +70,16 @@ def cli_ergebnisse(tmp_path_factory) -> dict[str, tuple[dict, dict]]:
         eingabe = ordner / f"gruppe_{nummer}.csv"
         als_dataframe(zeilen).write_csv(eingabe)
         stichtag = str(faelle[0][1]["stichtag"])
-        auftraege.append((stand, stichtag, eingabe, ordner / f"bg_{nummer}.csv", ordner / f"person_{nummer}.parquet"))
+        auftraege.append(
+            (stand, stichtag, eingabe, ordner / f"bg_{nummer}.csv", ordner / f"person_{nummer}.parquet")
+        )
 
     def lauf(auftrag):
         stand, stichtag, eingabe, bg_aus, person_aus = auftrag
         bg = _vorort("--stichtag", stichtag, "--input", str(eingabe), "--output", str(bg_aus))
-        person = _vorort("--stichtag", stichtag, "--input", str(eingabe), "--output", str(person_aus),
-                         "--level", "person")
+        person = _vorort(
+            "--stichtag", stichtag, "--input", str(eingabe), "--output", str(person_aus), "--level", "person"
+        )
         assert bg.returncode == 0, bg.stderr
         assert person.returncode == 0, person.stderr
         return stand, pl.read_csv(bg_aus), pl.read_parquet(person_aus)
@@ -98,7 +108,9 @@ def test_golden_case_via_cli_batch(cli_ergebnisse, nummer):
     # Batching must not change anything: the case alone gives the same rows as inside the batch.
     allein = compute(_umnummeriert(fall["persons"], versatz), str(fall["stichtag"]))
     for zeile in allein.person.to_dicts():
-        assert person_zeilen[zeile["p_id"]] == pytest.approx(zeile), f"person {zeile['p_id']} differs in the batch"
+        assert person_zeilen[zeile["p_id"]] == pytest.approx(zeile), (
+            f"person {zeile['p_id']} differs in the batch"
+        )
     for zeile in allein.bg.to_dicts():
         assert bg_zeilen[zeile["bg_id"]] == pytest.approx(zeile), f"bg {zeile['bg_id']} differs in the batch"
 
@@ -120,8 +132,9 @@ def test_trace_option_prints_one_json_object_per_bg(tmp_path):
     fall = next(f for f in FAELLE if f["id"] == "V25")
     eingabe, ausgabe = tmp_path / "in.parquet", tmp_path / "out.parquet"
     als_dataframe(fall["persons"]).write_parquet(eingabe)
-    lauf = _vorort("--stichtag", str(fall["stichtag"]), "--input", str(eingabe), "--output", str(ausgabe),
-                   "--trace", "1")
+    lauf = _vorort(
+        "--stichtag", str(fall["stichtag"]), "--input", str(eingabe), "--output", str(ausgabe), "--trace", "1"
+    )
     assert lauf.returncode == 0, lauf.stderr
     trace = json.loads(lauf.stdout)
     assert trace["bg_id"] == 1 and trace["parameter_stand"] == "Buergergeld 2025-01-01"

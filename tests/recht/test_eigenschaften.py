@@ -8,12 +8,15 @@ from hypothesis import strategies as st
 
 from vorort.recht import compute
 
-settings.register_profile("recht", max_examples=25, derandomize=True, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "recht", max_examples=25, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("recht")
 
 euro = st.integers(min_value=0, max_value=300_000).map(lambda cent: cent / 100)
-STICHTAGE = st.sampled_from(["2023-03-01", "2023-09-01", "2024-06-01", "2025-03-01", "2026-01-15", "2026-08-01"])
+STICHTAGE = st.sampled_from(
+    ["2023-03-01", "2023-09-01", "2024-06-01", "2025-03-01", "2026-01-15", "2026-08-01"]
+)
 
 
 @st.composite
@@ -23,8 +26,12 @@ def haushalt(draw, hh_id: int = 1, p_start: int = 1, mit_minderung: bool = True)
     kinder = draw(st.integers(0, 3))
     miete, heizung = draw(euro), draw(st.integers(0, 30_000).map(lambda c: c / 100))
     gemeinsam = {
-        "bg_id": hh_id, "hh_id": hh_id, "kaltmiete_m_hh": miete, "heizkosten_m_hh": heizung,
-        "karenzzeit_abgelaufen": draw(st.booleans()), "warmwasser_dezentral_hh": draw(st.booleans()),
+        "bg_id": hh_id,
+        "hh_id": hh_id,
+        "kaltmiete_m_hh": miete,
+        "heizkosten_m_hh": heizung,
+        "karenzzeit_abgelaufen": draw(st.booleans()),
+        "warmwasser_dezentral_hh": draw(st.booleans()),
         "grenze_bruttokaltmiete_m_hh": draw(st.one_of(st.none(), euro)),
         "kostensenkung_laeuft_hh": draw(st.booleans()),
     }
@@ -32,24 +39,37 @@ def haushalt(draw, hh_id: int = 1, p_start: int = 1, mit_minderung: bool = True)
     erwachsene = [p_start, p_start + 1] if paar else [p_start]
     for i, p_id in enumerate(erwachsene):
         brutto = draw(st.one_of(st.just(0.0), euro))
-        personen.append({
-            **gemeinsam, "p_id": p_id, "alter": draw(st.integers(18, 64)),
-            "p_id_partner": erwachsene[1 - i] if paar else -1,
-            "alleinerziehend": (not paar) and kinder > 0,
-            "brutto_erwerb_m": brutto, "netto_erwerb_m": round(brutto * draw(st.sampled_from([1.0, 0.8, 0.7])), 2),
-            "rente_m": draw(st.one_of(st.just(0.0), euro)), "vermoegen": draw(st.one_of(st.just(0.0), euro)),
-            "minderung_prozent": draw(st.sampled_from([0, 10, 30])) if mit_minderung else 0,
-            "anspruchstage": draw(st.sampled_from([30, 30, 15])),
-            "schwanger_ab_13_woche": draw(st.booleans()),
-        })
+        personen.append(
+            {
+                **gemeinsam,
+                "p_id": p_id,
+                "alter": draw(st.integers(18, 64)),
+                "p_id_partner": erwachsene[1 - i] if paar else -1,
+                "alleinerziehend": (not paar) and kinder > 0,
+                "brutto_erwerb_m": brutto,
+                "netto_erwerb_m": round(brutto * draw(st.sampled_from([1.0, 0.8, 0.7])), 2),
+                "rente_m": draw(st.one_of(st.just(0.0), euro)),
+                "vermoegen": draw(st.one_of(st.just(0.0), euro)),
+                "minderung_prozent": draw(st.sampled_from([0, 10, 30])) if mit_minderung else 0,
+                "anspruchstage": draw(st.sampled_from([30, 30, 15])),
+                "schwanger_ab_13_woche": draw(st.booleans()),
+            }
+        )
     for k in range(kinder):
-        personen.append({
-            **gemeinsam, "p_id": p_start + 2 + k, "alter": draw(st.integers(0, 24)),
-            "p_id_elternteil_1": p_start, "p_id_elternteil_2": p_start + 1 if paar else -1,
-            "p_id_kindergeld_empfaenger": p_start, "unterhalt_m": draw(st.one_of(st.just(0.0), euro)),
-            "schueler_student_azubi": draw(st.booleans()),
-            "brutto_erwerb_m": 0.0, "netto_erwerb_m": 0.0,
-        })
+        personen.append(
+            {
+                **gemeinsam,
+                "p_id": p_start + 2 + k,
+                "alter": draw(st.integers(0, 24)),
+                "p_id_elternteil_1": p_start,
+                "p_id_elternteil_2": p_start + 1 if paar else -1,
+                "p_id_kindergeld_empfaenger": p_start,
+                "unterhalt_m": draw(st.one_of(st.just(0.0), euro)),
+                "schueler_student_azubi": draw(st.booleans()),
+                "brutto_erwerb_m": 0.0,
+                "netto_erwerb_m": 0.0,
+            }
+        )
     return personen
 
 
@@ -76,7 +96,9 @@ def test_person_shares_sum_to_the_bg_amount_and_nothing_is_negative(personen, st
             assert _cent(nach_bg.get(zeile["bg_id"], 0.0)) == _cent(zeile[spalte])
     # Kopfteil: all persons' housing shares add up exactly to the household amount (members or not).
     for zeile in ergebnis.bg.iter_rows(named=True):
-        assert _cent(zeile["zahlbetrag_m"]) == _cent(zeile["leistungsanspruch_m"]) - _cent(zeile["minderung_m"])
+        assert _cent(zeile["zahlbetrag_m"]) == _cent(zeile["leistungsanspruch_m"]) - _cent(
+            zeile["minderung_m"]
+        )
 
 
 @given(personen=haushalt(mit_minderung=False), stichtag=STICHTAGE, mehr=euro.filter(bool))

@@ -9,10 +9,34 @@ from vorort.recht.cli import main
 from vorort.recht.engine import als_dataframe
 
 GUELTIG = [
-    {"bg_id": 1, "hh_id": 1, "p_id": 1, "alter": 30, "p_id_partner": 2, "kaltmiete_m_hh": 500, "heizkosten_m_hh": 90},
-    {"bg_id": 1, "hh_id": 1, "p_id": 2, "alter": 31, "p_id_partner": 1, "kaltmiete_m_hh": 500, "heizkosten_m_hh": 90},
-    {"bg_id": 1, "hh_id": 1, "p_id": 3, "alter": 4, "p_id_elternteil_1": 1, "p_id_kindergeld_empfaenger": 1,
-     "kaltmiete_m_hh": 500, "heizkosten_m_hh": 90},
+    {
+        "bg_id": 1,
+        "hh_id": 1,
+        "p_id": 1,
+        "alter": 30,
+        "p_id_partner": 2,
+        "kaltmiete_m_hh": 500,
+        "heizkosten_m_hh": 90,
+    },
+    {
+        "bg_id": 1,
+        "hh_id": 1,
+        "p_id": 2,
+        "alter": 31,
+        "p_id_partner": 1,
+        "kaltmiete_m_hh": 500,
+        "heizkosten_m_hh": 90,
+    },
+    {
+        "bg_id": 1,
+        "hh_id": 1,
+        "p_id": 3,
+        "alter": 4,
+        "p_id_elternteil_1": 1,
+        "p_id_kindergeld_empfaenger": 1,
+        "kaltmiete_m_hh": 500,
+        "heizkosten_m_hh": 90,
+    },
 ]
 
 
@@ -24,43 +48,111 @@ def _mit(zeile: int, **aenderung) -> list[dict]:
 
 # (id, persons, stichtag, expected column, expected row or None, text in the message)
 FAELLE = [
-    ("missing-column", [{k: v for k, v in p.items() if k != "hh_id"} for p in GUELTIG], "2025-03-01", "hh_id", None,
-     "missing"),
+    (
+        "missing-column",
+        [{k: v for k, v in p.items() if k != "hh_id"} for p in GUELTIG],
+        "2025-03-01",
+        "hh_id",
+        None,
+        "missing",
+    ),
     ("missing-value", _mit(2, alter=None), "2025-03-01", "alter", 2, "missing"),
     ("text-in-number", _mit(2, brutto_erwerb_m="viel"), "2025-03-01", "brutto_erwerb_m", 2, "not a number"),
     ("float-in-int", _mit(3, alter=2.5), "2025-03-01", "alter", 3, "not an integer"),
     ("bad-boolean", _mit(1, alleinerziehend="vielleicht"), "2025-03-01", "alleinerziehend", 1, "boolean"),
-    ("negative-money", _mit(2, brutto_erwerb_m=300, netto_erwerb_m=-12.5), "2025-03-01", "netto_erwerb_m", 2,
-     "negative amount -12.5"),
+    (
+        "negative-money",
+        _mit(2, brutto_erwerb_m=300, netto_erwerb_m=-12.5),
+        "2025-03-01",
+        "netto_erwerb_m",
+        2,
+        "negative amount -12.5",
+    ),
     ("negative-limit", _mit(1, grenze_gesamt_m_hh=-1), "2025-03-01", "grenze_gesamt_m_hh", 1, "negative"),
     ("negative-age", _mit(3, alter=-1), "2025-03-01", "alter", 3, "negative"),
     ("negative-days", _mit(3, anspruchstage=-2), "2025-03-01", "anspruchstage", 3, "negative"),
     ("days-over-30", _mit(3, anspruchstage=31), "2025-03-01", "anspruchstage", 3, "at most 30"),
     ("minderung-40", _mit(1, minderung_prozent=40), "2025-03-01", "minderung_prozent", 1, "0..30"),
     ("minderung-negative", _mit(1, minderung_prozent=-10), "2025-03-01", "minderung_prozent", 1, "0..30"),
-    ("minderung-100-2023", _mit(1, minderung_prozent=100), "2023-05-01", "minderung_prozent", 1, "2024-03-28"),
-    ("minderung-100-after-repeal", _mit(1, minderung_prozent=100), "2026-03-28", "minderung_prozent", 1, "2026-03-27"),
-    ("nicht-erreichbar-early", _mit(2, nicht_erreichbar=True), "2026-06-30", "nicht_erreichbar", 2, "2026-07-01"),
-    ("net-above-gross", _mit(1, brutto_erwerb_m=500, netto_erwerb_m=600), "2025-03-01", "netto_erwerb_m", 1,
-     "exceeds gross"),
+    (
+        "minderung-100-2023",
+        _mit(1, minderung_prozent=100),
+        "2023-05-01",
+        "minderung_prozent",
+        1,
+        "2024-03-28",
+    ),
+    (
+        "minderung-100-after-repeal",
+        _mit(1, minderung_prozent=100),
+        "2026-03-28",
+        "minderung_prozent",
+        1,
+        "2026-03-27",
+    ),
+    (
+        "nicht-erreichbar-early",
+        _mit(2, nicht_erreichbar=True),
+        "2026-06-30",
+        "nicht_erreichbar",
+        2,
+        "2026-07-01",
+    ),
+    (
+        "net-above-gross",
+        _mit(1, brutto_erwerb_m=500, netto_erwerb_m=600),
+        "2025-03-01",
+        "netto_erwerb_m",
+        1,
+        "exceeds gross",
+    ),
     ("duplicate-p-id", _mit(3, p_id=2, p_id_partner=-1), "2025-03-01", "p_id", 3, "duplicate"),
     ("partner-missing", _mit(1, p_id_partner=9), "2025-03-01", "p_id_partner", 1, "does not exist"),
     ("parent-missing", _mit(3, p_id_elternteil_2=77), "2025-03-01", "p_id_elternteil_2", 3, "does not exist"),
-    ("kindergeld-recipient-missing", _mit(3, p_id_kindergeld_empfaenger=5), "2025-03-01",
-     "p_id_kindergeld_empfaenger", 3, "does not exist"),
+    (
+        "kindergeld-recipient-missing",
+        _mit(3, p_id_kindergeld_empfaenger=5),
+        "2025-03-01",
+        "p_id_kindergeld_empfaenger",
+        3,
+        "does not exist",
+    ),
     ("partner-not-mutual", _mit(2, p_id_partner=-1), "2025-03-01", "p_id_partner", 1, "not mutual"),
-    ("partner-other-bg", [*_mit(1, bg_id=2)[:1], *GUELTIG[1:]], "2025-03-01", "p_id_partner", 1, "another BG"),
+    (
+        "partner-other-bg",
+        [*_mit(1, bg_id=2)[:1], *GUELTIG[1:]],
+        "2025-03-01",
+        "p_id_partner",
+        1,
+        "another BG",
+    ),
     ("bg-two-households", _mit(3, hh_id=2), "2025-03-01", "hh_id", 3, "two households"),
     ("household-rent-differs", _mit(2, kaltmiete_m_hh=510), "2025-03-01", "kaltmiete_m_hh", 2, "differs"),
-    ("household-limit-differs", _mit(3, grenze_heizkosten_m_hh=100), "2025-03-01", "grenze_heizkosten_m_hh", 3,
-     "differs"),
-    ("karenzzeit-differs", _mit(3, karenzzeit_abgelaufen=True), "2025-03-01", "karenzzeit_abgelaufen", 3, "differs"),
+    (
+        "household-limit-differs",
+        _mit(3, grenze_heizkosten_m_hh=100),
+        "2025-03-01",
+        "grenze_heizkosten_m_hh",
+        3,
+        "differs",
+    ),
+    (
+        "karenzzeit-differs",
+        _mit(3, karenzzeit_abgelaufen=True),
+        "2025-03-01",
+        "karenzzeit_abgelaufen",
+        3,
+        "differs",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("personen", "stichtag", "spalte", "zeile", "text"), [f[1:] for f in FAELLE],
-                         ids=[f[0] for f in FAELLE])
-def test_invalid_input_is_rejected_with_row_and_column(personen, stichtag, spalte, zeile, text, tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("personen", "stichtag", "spalte", "zeile", "text"), [f[1:] for f in FAELLE], ids=[f[0] for f in FAELLE]
+)
+def test_invalid_input_is_rejected_with_row_and_column(
+    personen, stichtag, spalte, zeile, text, tmp_path, capsys
+):
     # The same setup is valid without the defect: the test cannot pass for the wrong reason.
     validate(GUELTIG, stichtag)
     with pytest.raises(EingabeFehler) as fehler:
@@ -90,15 +182,18 @@ def test_german_message_names_row_person_and_column():
     )
 
 
-@pytest.mark.parametrize(("argumente", "text"), [
-    (["--stichtag", "2022-12-31"], "2023-01-01 .. 2026-12-31"),
-    (["--stichtag", "2027-01-01"], "2023-01-01 .. 2026-12-31"),
-    (["--stichtag", "01.03.2025"], "malformed"),
-    (["--stichtag", "2025-03-01", "--output-endung", ".xlsx"], "unknown extension"),
-    (["--stichtag", "2025-03-01", "--input-endung", ".json"], "unknown extension"),
-    (["--stichtag", "2025-03-01", "--trace", "99"], "no BG"),
-    (["--stichtag", "2025-03-01", "--level", "hh"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    ("argumente", "text"),
+    [
+        (["--stichtag", "2022-12-31"], "2023-01-01 .. 2026-12-31"),
+        (["--stichtag", "2027-01-01"], "2023-01-01 .. 2026-12-31"),
+        (["--stichtag", "01.03.2025"], "malformed"),
+        (["--stichtag", "2025-03-01", "--output-endung", ".xlsx"], "unknown extension"),
+        (["--stichtag", "2025-03-01", "--input-endung", ".json"], "unknown extension"),
+        (["--stichtag", "2025-03-01", "--trace", "99"], "no BG"),
+        (["--stichtag", "2025-03-01", "--level", "hh"], "invalid choice"),
+    ],
+)
 def test_command_line_errors_give_one_line_and_no_file(argumente, text, tmp_path, capsys):
     eingabe_endung, ausgabe_endung = ".csv", ".csv"
     args = []
@@ -109,7 +204,7 @@ def test_command_line_errors_give_one_line_and_no_file(argumente, text, tmp_path
         elif argumente[i] == "--input-endung":
             eingabe_endung = argumente[i + 1]
         else:
-            args += argumente[i:i + 2]
+            args += argumente[i : i + 2]
         i += 2
     eingabe, ausgabe = tmp_path / f"in{eingabe_endung}", tmp_path / f"out{ausgabe_endung}"
     als_dataframe(GUELTIG).write_csv(eingabe)
@@ -120,7 +215,9 @@ def test_command_line_errors_give_one_line_and_no_file(argumente, text, tmp_path
     # The same input with valid arguments succeeds.
     gueltig = tmp_path / "gueltig.csv"
     als_dataframe(GUELTIG).write_csv(gueltig)
-    assert main(["--input", str(gueltig), "--output", str(tmp_path / "ok.csv"), "--stichtag", "2025-03-01"]) == 0
+    assert (
+        main(["--input", str(gueltig), "--output", str(tmp_path / "ok.csv"), "--stichtag", "2025-03-01"]) == 0
+    )
 
 
 def test_extra_columns_are_ignored():
@@ -130,7 +227,9 @@ def test_extra_columns_are_ignored():
 
 def test_empty_cells_take_defaults_in_csv(tmp_path):
     eingabe, ausgabe = tmp_path / "in.csv", tmp_path / "out.csv"
-    eingabe.write_text("bg_id,hh_id,p_id,alter,kaltmiete_m_hh,heizkosten_m_hh,anspruchstage,alleinerziehend\n"
-                       "1,1,1,30,400,70,,\n")
+    eingabe.write_text(
+        "bg_id,hh_id,p_id,alter,kaltmiete_m_hh,heizkosten_m_hh,anspruchstage,alleinerziehend\n"
+        "1,1,1,30,400,70,,\n"
+    )
     assert main(["--stichtag", "2025-03-01", "--input", str(eingabe), "--output", str(ausgabe)]) == 0
     assert "1033.00" in ausgabe.read_text()

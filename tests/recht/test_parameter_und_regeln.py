@@ -37,14 +37,17 @@ def test_parameter_cites_its_law_and_periods_do_not_overlap(name):
 
 @pytest.mark.parametrize("stichtag", _stichtage(), ids=str)
 def test_every_parameter_has_exactly_one_value_on_every_supported_date(stichtag):
-    fehlend = {name: len(p.werte_am(stichtag)) for name, p in PARAMETER.items() if len(p.werte_am(stichtag)) != 1}
+    fehlend = {
+        name: len(p.werte_am(stichtag)) for name, p in PARAMETER.items() if len(p.werte_am(stichtag)) != 1
+    }
     assert fehlend == {}
 
 
 def test_overlap_detection_finds_an_overlap():
     spec = PARAMETER["kindergeld"]
-    doppelt = type(spec)(key="x", name=spec.name, description=spec.description,
-                         values=(*spec.values, spec.values[0]))
+    doppelt = type(spec)(
+        key="x", name=spec.name, description=spec.description, values=(*spec.values, spec.values[0])
+    )
     assert doppelt.overlapping_periods()
 
 
@@ -52,14 +55,29 @@ def test_contract_parameter_values():
     # CONTRACT §7, by hand.
     assert PARAMETER["regelbedarf"].am(dt.date(2023, 6, 1)).rbs_1 == 502
     assert PARAMETER["regelbedarf"].am(dt.date(2026, 12, 31)).rbs_6 == 357
-    assert [PARAMETER["kindergeld"].am(dt.date(j, 5, 1)).wert for j in range(2023, 2027)] == [250, 250, 255, 259]
-    assert [PARAMETER["kindersofortzuschlag"].am(dt.date(j, 5, 1)).wert for j in range(2023, 2027)] == [20, 20, 25, 25]
+    assert [PARAMETER["kindergeld"].am(dt.date(j, 5, 1)).wert for j in range(2023, 2027)] == [
+        250,
+        250,
+        255,
+        259,
+    ]
+    assert [PARAMETER["kindersofortzuschlag"].am(dt.date(j, 5, 1)).wert for j in range(2023, 2027)] == [
+        20,
+        20,
+        25,
+        25,
+    ]
     assert [PARAMETER["geringfuegigkeitsgrenze"].am(dt.date(j, 8, 1)).wert for j in range(2023, 2027)] == [
-        520, 538, 556, 603]
+        520,
+        538,
+        556,
+        603,
+    ]
     minderung = PARAMETER["minderung"]
-    assert [minderung.am(dt.date.fromisoformat(t)).vollentzug_zulaessig for t in
-            ("2024-03-27", "2024-03-28", "2026-03-27", "2026-03-28", "2026-06-30", "2026-07-01")] == [
-        False, True, True, False, False, True]
+    assert [
+        minderung.am(dt.date.fromisoformat(t)).vollentzug_zulaessig
+        for t in ("2024-03-27", "2024-03-28", "2026-03-27", "2026-03-28", "2026-06-30", "2026-07-01")
+    ] == [False, True, True, False, False, True]
 
 
 def test_reform_parameter_file_records_legal_basis_and_status():
@@ -82,8 +100,13 @@ NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 def test_rule_names_follow_the_convention():
     bad = [r.name for r in REGELN if not NAME.fullmatch(r.name) or re.search(r"_(bg|hh|eg)_(m|y|d)$", r.name)]
     assert bad == [], "names are <concept>[_<qualifier>]_<time>_<unit>, time before unit"
-    geld_ohne_zeit = [r.name for r in REGELN if r.einheit == "EUR" and not re.search(r"_m(_bg|_hh)?$", r.name)
-                      and r.name not in ("vermoegen_bg", "vermoegensfreibetrag_bg")]
+    geld_ohne_zeit = [
+        r.name
+        for r in REGELN
+        if r.einheit == "EUR"
+        and not re.search(r"_m(_bg|_hh)?$", r.name)
+        and r.name not in ("vermoegen_bg", "vermoegensfreibetrag_bg")
+    ]
     assert geld_ohne_zeit == [], "every flow of money carries a time (_m)"
 
 
@@ -113,7 +136,9 @@ def test_reform_rules_are_own_dated_functions():
 
 
 def test_engine_imports_no_django():
-    code = "import sys, vorort.recht, vorort.recht.cli, vorort.recht.synthetisch; print('django' in sys.modules)"
+    code = (
+        "import sys, vorort.recht, vorort.recht.cli, vorort.recht.synthetisch; print('django' in sys.modules)"
+    )
     lauf = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert lauf.stdout.strip() == "False"
     quellen = Path(recht.__file__).parent.rglob("*.py")

@@ -22,14 +22,24 @@ Public API (for the Django app `leistung` and the CLI `vorort calc`)::
 - `ERSTER_STICHTAG`, `LETZTER_STICHTAG`: the supported range of Stichtage.
 """
 
-from .engine import BG_SPALTEN, PERSON_SPALTEN, Ergebnis, compute, validate
 from .eingabe import EingabeFehler
+from .engine import BG_SPALTEN, PERSON_SPALTEN, Ergebnis, compute, validate
 from .parameter import ERSTER_STICHTAG, LETZTER_STICHTAG, PARAMETER, parameter_hash
 from .trace import trace_als_text
 
 ENGINE_VERSION = "1.0.0+contract-v2"
 
 __all__ = [
-    "BG_SPALTEN", "ENGINE_VERSION", "ERSTER_STICHTAG", "EingabeFehler", "Ergebnis", "LETZTER_STICHTAG",
-    "PARAMETER", "PERSON_SPALTEN", "compute", "parameter_hash", "trace_als_text", "validate",
+    "BG_SPALTEN",
+    "ENGINE_VERSION",
+    "ERSTER_STICHTAG",
+    "EingabeFehler",
+    "Ergebnis",
+    "LETZTER_STICHTAG",
+    "PARAMETER",
+    "PERSON_SPALTEN",
+    "compute",
+    "parameter_hash",
+    "trace_als_text",
+    "validate",
 ]

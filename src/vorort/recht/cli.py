@@ -22,8 +22,16 @@ from .eingabe import EingabeFehler, pruefe_stichtag
 from .engine import compute
 
 FEHLER_EXIT = 2
-_NICHT_GELD = {"bg_id", "p_id", "bg_mitglied", "regelbedarfsstufe", "bedarfsanteil", "anspruchstage",
-               "anzahl_mitglieder", "vermoegen_ueber_freibetrag"}
+_NICHT_GELD = {
+    "bg_id",
+    "p_id",
+    "bg_mitglied",
+    "regelbedarfsstufe",
+    "bedarfsanteil",
+    "anspruchstage",
+    "anzahl_mitglieder",
+    "vermoegen_ueber_freibetrag",
+}
 
 
 class _Abbruch(Exception):
@@ -36,12 +44,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="vorort calc", description="Compute SGB II claims for a batch of persons (CONTRACT §1).")
+    parser = _Parser(
+        prog="vorort calc", description="Compute SGB II claims for a batch of persons (CONTRACT §1)."
+    )
     parser.add_argument("--stichtag", required=True, help="YYYY-MM-DD, 2023-01-01 .. 2026-12-31")
     parser.add_argument("--input", required=True, type=Path, help="persons, .csv or .parquet")
     parser.add_argument("--output", required=True, type=Path, help="result, .csv or .parquet")
     parser.add_argument("--level", choices=["bg", "person"], default="bg")
-    parser.add_argument("--trace", action="append", default=[], metavar="BG_ID", help="print the trace of this BG")
+    parser.add_argument(
+        "--trace", action="append", default=[], metavar="BG_ID", help="print the trace of this BG"
+    )
     return parser
 
 
@@ -116,7 +128,9 @@ def main(argv: list[str]) -> int:
         args = _parser().parse_args(argv)
         stichtag = pruefe_stichtag(args.stichtag)
         if args.output.suffix.lower() not in (".csv", ".parquet"):
-            raise _Abbruch(f"output {args.output}: unknown extension {args.output.suffix!r}, use .csv or .parquet")
+            raise _Abbruch(
+                f"output {args.output}: unknown extension {args.output.suffix!r}, use .csv or .parquet"
+            )
         if not (args.output.parent if str(args.output.parent) else Path(".")).is_dir():
             raise _Abbruch(f"output {args.output}: directory does not exist")
         trace_ids = []

@@ -70,8 +70,15 @@ class EingabeFehler(ValueError):
     netto_erwerb_m: negativer Betrag -12.50 ist nicht zulässig."
     """
 
-    def __init__(self, message: str, message_de: str, *, row: int | None = None, p_id: int | None = None,
-                 column: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        message_de: str,
+        *,
+        row: int | None = None,
+        p_id: int | None = None,
+        column: str | None = None,
+    ) -> None:
         self.row, self.p_id, self.column = row, p_id, column
         self.message, self.message_de = message, message_de
         super().__init__(self.zeile_en())
@@ -147,8 +154,12 @@ def _lese(serie: pl.Series, art: str, kontext: _Kontext, name: str) -> tuple[np.
             falsch = klein.is_in(list(_FALSCH)).fill_null(False).to_numpy()
             idx = _erste(gegeben & ~wahr & ~falsch)
             if idx is not None:
-                raise kontext.fehler(idx, name, f"not a boolean: {text[idx]!r} (use true/false or 1/0)",
-                                     f"{text[idx]!r} ist kein Wahrheitswert (erlaubt: true/false oder 1/0).")
+                raise kontext.fehler(
+                    idx,
+                    name,
+                    f"not a boolean: {text[idx]!r} (use true/false or 1/0)",
+                    f"{text[idx]!r} ist kein Wahrheitswert (erlaubt: true/false oder 1/0).",
+                )
             return wahr, gegeben
         zahlen = text.cast(pl.Float64, strict=False)
         idx = _erste(gegeben & zahlen.is_null().to_numpy())
@@ -159,33 +170,53 @@ def _lese(serie: pl.Series, art: str, kontext: _Kontext, name: str) -> tuple[np.
         gegeben = serie.is_not_null().to_numpy()
         werte = serie.fill_null(False).to_numpy()
         if art != BOOL:
-            raise kontext.fehler(_erste(gegeben) or 0, name, "boolean given where a number is expected",
-                                 "Wahrheitswert statt einer Zahl angegeben.")
+            raise kontext.fehler(
+                _erste(gegeben) or 0,
+                name,
+                "boolean given where a number is expected",
+                "Wahrheitswert statt einer Zahl angegeben.",
+            )
         return werte.astype(bool), gegeben
     elif dtype.is_numeric():
         gegeben = serie.is_not_null().to_numpy()
-        werte = serie.cast(pl.Float64).fill_null(0).to_numpy() if not dtype.is_integer() else serie.fill_null(0).to_numpy()
+        werte = (
+            serie.cast(pl.Float64).fill_null(0).to_numpy()
+            if not dtype.is_integer()
+            else serie.fill_null(0).to_numpy()
+        )
         if dtype.is_float():
             nan = np.isnan(werte) & gegeben
             gegeben = gegeben & ~np.isnan(werte)
             werte = np.where(nan, 0, werte)
     else:
-        raise kontext.fehler(None, name, f"unsupported column type {dtype}", f"Spaltentyp {dtype} wird nicht unterstützt.")
+        raise kontext.fehler(
+            None, name, f"unsupported column type {dtype}", f"Spaltentyp {dtype} wird nicht unterstützt."
+        )
     if art == BOOL:
         idx = _erste(gegeben & (werte != 0) & (werte != 1))
         if idx is not None:
-            raise kontext.fehler(idx, name, f"not a boolean: {werte[idx]!r} (use true/false or 1/0)",
-                                 f"{werte[idx]!r} ist kein Wahrheitswert (erlaubt: true/false oder 1/0).")
+            raise kontext.fehler(
+                idx,
+                name,
+                f"not a boolean: {werte[idx]!r} (use true/false or 1/0)",
+                f"{werte[idx]!r} ist kein Wahrheitswert (erlaubt: true/false oder 1/0).",
+            )
         return werte == 1, gegeben
     if art == INT:
         if werte.dtype.kind == "f":
-            idx = _erste(gegeben & ((werte != np.floor(werte)) | ~np.isfinite(werte) | (np.abs(werte) > 2**53)))
+            idx = _erste(
+                gegeben & ((werte != np.floor(werte)) | ~np.isfinite(werte) | (np.abs(werte) > 2**53))
+            )
             if idx is not None:
-                raise kontext.fehler(idx, name, f"not an integer: {werte[idx]!r}", f"{werte[idx]!r} ist keine ganze Zahl.")
+                raise kontext.fehler(
+                    idx, name, f"not an integer: {werte[idx]!r}", f"{werte[idx]!r} ist keine ganze Zahl."
+                )
         return werte.astype(np.int64), gegeben
     idx = _erste(gegeben & ~np.isfinite(werte.astype(np.float64)))
     if idx is not None:
-        raise kontext.fehler(idx, name, f"not a finite number: {werte[idx]!r}", f"{werte[idx]!r} ist keine endliche Zahl.")
+        raise kontext.fehler(
+            idx, name, f"not a finite number: {werte[idx]!r}", f"{werte[idx]!r} ist keine endliche Zahl."
+        )
     return werte, gegeben
 
 
@@ -226,8 +257,12 @@ def lese_spalten(personen: pl.DataFrame, stichtag: dt.date) -> dict[str, np.ndar
             idx = _erste(gegeben & (werte < 0))
             if idx is not None:
                 betrag = werte[idx] / 100
-                raise kontext.fehler(idx, name, f"negative amount {betrag:g}",
-                                     f"negativer Betrag {betrag:.2f} ist nicht zulässig.".replace(".", ",", 1))
+                raise kontext.fehler(
+                    idx,
+                    name,
+                    f"negative amount {betrag:g}",
+                    f"negativer Betrag {betrag:.2f} ist nicht zulässig.".replace(".", ",", 1),
+                )
             werte = np.where(gegeben, werte, -1 if art == GRENZE else 0)
         elif art == BOOL:
             werte = np.where(gegeben, werte, bool(standard))
@@ -243,36 +278,59 @@ def _pruefe_werte(s: dict[str, np.ndarray], stichtag: dt.date, k: _Kontext) -> N
     for name in ("alter", "anspruchstage"):
         idx = _erste(s[name] < 0)
         if idx is not None:
-            raise k.fehler(idx, name, f"negative value {s[name][idx]}", f"negativer Wert {s[name][idx]} ist nicht zulässig.")
+            raise k.fehler(
+                idx,
+                name,
+                f"negative value {s[name][idx]}",
+                f"negativer Wert {s[name][idx]} ist nicht zulässig.",
+            )
     idx = _erste(s["anspruchstage"] > 30)
     if idx is not None:
-        raise k.fehler(idx, "anspruchstage", f"{s['anspruchstage'][idx]} days, at most 30 allowed (§ 41 Abs. 1 SGB II)",
-                       f"{s['anspruchstage'][idx]} Tage, höchstens 30 sind zulässig (§ 41 Abs. 1 SGB II).")
+        raise k.fehler(
+            idx,
+            "anspruchstage",
+            f"{s['anspruchstage'][idx]} days, at most 30 allowed (§ 41 Abs. 1 SGB II)",
+            f"{s['anspruchstage'][idx]} Tage, höchstens 30 sind zulässig (§ 41 Abs. 1 SGB II).",
+        )
     regel = PARAMETER["minderung"].am(stichtag)
     m = s["minderung_prozent"]
     voll = m == 100
     idx = _erste(((m < 0) | (m > regel.hoechstsatz)) & ~voll)
     if idx is not None:
-        raise k.fehler(idx, "minderung_prozent", f"{m[idx]} is not in 0..{regel.hoechstsatz} or 100",
-                       f"{m[idx]} liegt nicht zwischen 0 und {regel.hoechstsatz} und ist nicht 100.")
+        raise k.fehler(
+            idx,
+            "minderung_prozent",
+            f"{m[idx]} is not in 0..{regel.hoechstsatz} or 100",
+            f"{m[idx]} liegt nicht zwischen 0 und {regel.hoechstsatz} und ist nicht 100.",
+        )
     idx = _erste(voll) if not regel.vollentzug_zulaessig else None
     if idx is not None:
-        raise k.fehler(idx, "minderung_prozent",
-                       f"100 (full withdrawal of the Regelbedarf) is not allowed on {stichtag}: only 2024-03-28 .. "
-                       "2026-03-27 (§ 31a Abs. 7 SGB II) and from 2026-07-01",
-                       f"100 % (vollständiger Entzug des Regelbedarfs) ist am {stichtag} nicht zulässig: nur vom "
-                       "28.03.2024 bis 27.03.2026 (§ 31a Abs. 7 SGB II) und ab 01.07.2026.")
+        raise k.fehler(
+            idx,
+            "minderung_prozent",
+            f"100 (full withdrawal of the Regelbedarf) is not allowed on {stichtag}: only 2024-03-28 .. "
+            "2026-03-27 (§ 31a Abs. 7 SGB II) and from 2026-07-01",
+            f"100 % (vollständiger Entzug des Regelbedarfs) ist am {stichtag} nicht zulässig: nur vom "
+            "28.03.2024 bis 27.03.2026 (§ 31a Abs. 7 SGB II) und ab 01.07.2026.",
+        )
     if not PARAMETER["nichterreichbarkeit"].am(stichtag).anwendbar:
         idx = _erste(s["nicht_erreichbar"])
         if idx is not None:
-            raise k.fehler(idx, "nicht_erreichbar", f"true is only allowed from 2026-07-01 (Stichtag {stichtag})",
-                           f"'wahr' ist erst ab 01.07.2026 zulässig (Stichtag {stichtag}).")
+            raise k.fehler(
+                idx,
+                "nicht_erreichbar",
+                f"true is only allowed from 2026-07-01 (Stichtag {stichtag})",
+                f"'wahr' ist erst ab 01.07.2026 zulässig (Stichtag {stichtag}).",
+            )
     idx = _erste(s["netto_erwerb_m"] > s["brutto_erwerb_m"])
     if idx is not None:
-        raise k.fehler(idx, "netto_erwerb_m",
-                       f"net pay {s['netto_erwerb_m'][idx] / 100:g} exceeds gross pay {s['brutto_erwerb_m'][idx] / 100:g}",
-                       f"Nettolohn {s['netto_erwerb_m'][idx] / 100:.2f} ist höher als der Bruttolohn "
-                       f"{s['brutto_erwerb_m'][idx] / 100:.2f}.")
+        raise k.fehler(
+            idx,
+            "netto_erwerb_m",
+            f"net pay {s['netto_erwerb_m'][idx] / 100:g} exceeds gross pay {s['brutto_erwerb_m'][idx] / 100:g}",
+            f"Nettolohn {s['netto_erwerb_m'][idx] / 100:.2f} ist höher als der Bruttolohn "
+            f"{s['brutto_erwerb_m'][idx] / 100:.2f}.",
+        )
 
 
 def _pruefe_beziehungen(s: dict[str, np.ndarray], k: _Kontext) -> None:
@@ -301,8 +359,12 @@ def _pruefe_beziehungen(s: dict[str, np.ndarray], k: _Kontext) -> None:
             gefunden = gesetzt & (p_sortiert[pos] == ziel)
         idx = _erste(gesetzt & ~gefunden)
         if idx is not None:
-            raise k.fehler(idx, name, f"person {ziel[idx]} does not exist in the file",
-                           f"Person {ziel[idx]} gibt es in der Datei nicht.")
+            raise k.fehler(
+                idx,
+                name,
+                f"person {ziel[idx]} does not exist in the file",
+                f"Person {ziel[idx]} gibt es in der Datei nicht.",
+            )
         idx = _erste(gesetzt & (ziel == p))
         if idx is not None:
             raise k.fehler(idx, name, "refers to the person itself", "verweist auf die Person selbst.")
@@ -312,21 +374,43 @@ def _pruefe_beziehungen(s: dict[str, np.ndarray], k: _Kontext) -> None:
     zeilen = np.arange(len(p))
     idx = _erste(hat & (partner[np.where(hat, partner, 0)] != zeilen))
     if idx is not None:
-        raise k.fehler(idx, "p_id_partner", f"partner relation with {s['p_id_partner'][idx]} is not mutual",
-                       f"Partnerschaft mit Person {s['p_id_partner'][idx]} ist nicht gegenseitig eingetragen.")
+        raise k.fehler(
+            idx,
+            "p_id_partner",
+            f"partner relation with {s['p_id_partner'][idx]} is not mutual",
+            f"Partnerschaft mit Person {s['p_id_partner'][idx]} ist nicht gegenseitig eingetragen.",
+        )
     idx = _erste(hat & (s["bg_id"][np.where(hat, partner, 0)] != s["bg_id"]))
     if idx is not None:
-        raise k.fehler(idx, "p_id_partner", f"partner {s['p_id_partner'][idx]} is in another BG",
-                       f"Partner {s['p_id_partner'][idx]} gehört zu einer anderen Bedarfsgemeinschaft.")
+        raise k.fehler(
+            idx,
+            "p_id_partner",
+            f"partner {s['p_id_partner'][idx]} is in another BG",
+            f"Partner {s['p_id_partner'][idx]} gehört zu einer anderen Bedarfsgemeinschaft.",
+        )
     s["_indizes"] = indizes
     # One BG lies in one household; household facts are equal on all rows of a household.
     bg_ordnung = sortierordnung(s["bg_id"])
-    _pruefe_gleich_in_gruppe(s["bg_id"], bg_ordnung, s["hh_id"], "hh_id", k, "BG {g} is spread over two households",
-                             "Bedarfsgemeinschaft {g} verteilt sich auf zwei Haushalte.")
+    _pruefe_gleich_in_gruppe(
+        s["bg_id"],
+        bg_ordnung,
+        s["hh_id"],
+        "hh_id",
+        k,
+        "BG {g} is spread over two households",
+        "Bedarfsgemeinschaft {g} verteilt sich auf zwei Haushalte.",
+    )
     hh_ordnung = sortierordnung(s["hh_id"])
     for name in HAUSHALT_SPALTEN:
-        _pruefe_gleich_in_gruppe(s["hh_id"], hh_ordnung, s[name], name, k, "differs between rows of household {g}",
-                                 "weicht zwischen den Zeilen des Haushalts {g} ab.")
+        _pruefe_gleich_in_gruppe(
+            s["hh_id"],
+            hh_ordnung,
+            s[name],
+            name,
+            k,
+            "differs between rows of household {g}",
+            "weicht zwischen den Zeilen des Haushalts {g} ab.",
+        )
 
 
 def sortierordnung(werte: np.ndarray) -> np.ndarray | None:
@@ -336,8 +420,15 @@ def sortierordnung(werte: np.ndarray) -> np.ndarray | None:
     return np.argsort(werte, kind="stable")
 
 
-def _pruefe_gleich_in_gruppe(gruppe: np.ndarray, ordnung: np.ndarray | None, werte: np.ndarray, name: str,
-                             k: _Kontext, en: str, de: str) -> None:
+def _pruefe_gleich_in_gruppe(
+    gruppe: np.ndarray,
+    ordnung: np.ndarray | None,
+    werte: np.ndarray,
+    name: str,
+    k: _Kontext,
+    en: str,
+    de: str,
+) -> None:
     if ordnung is None:
         g, w = gruppe, werte
     else:

@@ -25,35 +25,86 @@ EINGABE_UMBENENNUNG = {
     "karenzzeit_abgelaufen": "karenzzeit_abgelaufen_hh",
 }
 STRUKTUR = {
-    "hh_idx", "bg_idx", "anzahl_hh", "anzahl_bg", "personen_hh", "rang_im_hh", "hh_der_bg",
-    "partner_idx", "elternteil_1_idx", "elternteil_2_idx", "kindergeld_empfaenger_idx",
+    "hh_idx",
+    "bg_idx",
+    "anzahl_hh",
+    "anzahl_bg",
+    "personen_hh",
+    "rang_im_hh",
+    "hh_der_bg",
+    "partner_idx",
+    "elternteil_1_idx",
+    "elternteil_2_idx",
+    "kindergeld_empfaenger_idx",
 }
 
 MEHRBEDARFE = [
-    "mehrbedarf_schwangerschaft_m", "mehrbedarf_alleinerziehend_m", "mehrbedarf_behinderung_m",
-    "mehrbedarf_ernaehrung_m", "mehrbedarf_unabweisbar_m", "mehrbedarf_warmwasser_m",
+    "mehrbedarf_schwangerschaft_m",
+    "mehrbedarf_alleinerziehend_m",
+    "mehrbedarf_behinderung_m",
+    "mehrbedarf_ernaehrung_m",
+    "mehrbedarf_unabweisbar_m",
+    "mehrbedarf_warmwasser_m",
 ]
 GELD_SUMMEN_BG = [
-    "regelbedarf_m", "kindersofortzuschlag_m", *MEHRBEDARFE, "mehrbedarf_gesamt_m", "kdu_anerkannt_m",
-    "gesamtbedarf_m", "bedarf_anteilig_m", "einkommen_bereinigt_m", "freibetrag_erwerb_m",
-    "kindergeld_angerechnet_m", "kindergeld_ueberhang_erhalten_m",
+    "regelbedarf_m",
+    "kindersofortzuschlag_m",
+    *MEHRBEDARFE,
+    "mehrbedarf_gesamt_m",
+    "kdu_anerkannt_m",
+    "gesamtbedarf_m",
+    "bedarf_anteilig_m",
+    "einkommen_bereinigt_m",
+    "freibetrag_erwerb_m",
+    "kindergeld_angerechnet_m",
+    "kindergeld_ueberhang_erhalten_m",
 ]
 GELD_SUMMEN_BG_ENDE = ["leistungsanspruch_m", "wegfall_m", "minderung_m", "zahlbetrag_m"]
 #: Output columns of `--level bg` (CONTRACT §3.1), in order.
 BG_SPALTEN = [
-    "bg_id", "anzahl_mitglieder", *[s for s in GELD_SUMMEN_BG if s != "kindergeld_ueberhang_erhalten_m"],
-    "kindergeld_ueberhang_m", "vermoegen_bg", "vermoegensfreibetrag_bg", "vermoegen_ueber_freibetrag",
+    "bg_id",
+    "anzahl_mitglieder",
+    *[s for s in GELD_SUMMEN_BG if s != "kindergeld_ueberhang_erhalten_m"],
+    "kindergeld_ueberhang_m",
+    "vermoegen_bg",
+    "vermoegensfreibetrag_bg",
+    "vermoegen_ueber_freibetrag",
     *GELD_SUMMEN_BG_ENDE,
 ]
 #: Output columns of `--level person` (CONTRACT §3.2), in order.
 PERSON_SPALTEN = [
-    "bg_id", "p_id", "bg_mitglied", "regelbedarfsstufe", "regelbedarf_m", "kindersofortzuschlag_m", *MEHRBEDARFE,
-    "mehrbedarf_gesamt_m", "kdu_anerkannt_m", "gesamtbedarf_m", "bedarf_anteilig_m", "einkommen_bereinigt_m",
-    "freibetrag_erwerb_m", "kindergeld_angerechnet_m", "kindergeld_ueberhang_m", "bedarfsanteil",
-    "leistungsanspruch_m", "wegfall_m", "minderung_m", "zahlbetrag_m", "anspruchstage",
+    "bg_id",
+    "p_id",
+    "bg_mitglied",
+    "regelbedarfsstufe",
+    "regelbedarf_m",
+    "kindersofortzuschlag_m",
+    *MEHRBEDARFE,
+    "mehrbedarf_gesamt_m",
+    "kdu_anerkannt_m",
+    "gesamtbedarf_m",
+    "bedarf_anteilig_m",
+    "einkommen_bereinigt_m",
+    "freibetrag_erwerb_m",
+    "kindergeld_angerechnet_m",
+    "kindergeld_ueberhang_m",
+    "bedarfsanteil",
+    "leistungsanspruch_m",
+    "wegfall_m",
+    "minderung_m",
+    "zahlbetrag_m",
+    "anspruchstage",
 ]
-_NICHT_GELD = {"bg_id", "p_id", "bg_mitglied", "regelbedarfsstufe", "bedarfsanteil", "anspruchstage",
-               "anzahl_mitglieder", "vermoegen_ueber_freibetrag"}
+_NICHT_GELD = {
+    "bg_id",
+    "p_id",
+    "bg_mitglied",
+    "regelbedarfsstufe",
+    "bedarfsanteil",
+    "anspruchstage",
+    "anzahl_mitglieder",
+    "vermoegen_ueber_freibetrag",
+}
 
 
 @dataclass
@@ -124,8 +175,15 @@ def _bereite_vor(spalten: dict[str, np.ndarray]) -> tuple[dict[str, Any], np.nda
     hh_der_bg = np.zeros(len(bg_ids), dtype=np.int64)
     hh_der_bg[bg_idx] = hh_idx
     ctx.update(
-        hh_idx=hh_idx, anzahl_hh=anzahl_hh, personen_hh=personen_hh, rang_im_hh=np.arange(n) - start_hh[hh_idx],
-        bg_idx=bg_idx, anzahl_bg=len(bg_ids), hh_der_bg=hh_der_bg, bg_ids=bg_ids, bg_start=bg_start,
+        hh_idx=hh_idx,
+        anzahl_hh=anzahl_hh,
+        personen_hh=personen_hh,
+        rang_im_hh=np.arange(n) - start_hh[hh_idx],
+        bg_idx=bg_idx,
+        anzahl_bg=len(bg_ids),
+        hh_der_bg=hh_der_bg,
+        bg_ids=bg_ids,
+        bg_start=bg_start,
     )
     for name in HAUSHALT_SPALTEN:
         intern = EINGABE_UMBENENNUNG.get(name, name)
@@ -135,8 +193,16 @@ def _bereite_vor(spalten: dict[str, np.ndarray]) -> tuple[dict[str, Any], np.nda
 
 #: Columns the output needs; in a batch without trace every other intermediate is freed after its last use.
 AUSGABE_WERTE = {
-    *PERSON_SPALTEN, *GELD_SUMMEN_BG, "bg_ids", "bg_idx", "anzahl_bg", "bg_start", "anzahl_mitglieder_bg",
-    "vermoegen_bg", "vermoegensfreibetrag_bg", "vermoegen_ueber_freibetrag_bg",
+    *PERSON_SPALTEN,
+    *GELD_SUMMEN_BG,
+    "bg_ids",
+    "bg_idx",
+    "anzahl_bg",
+    "bg_start",
+    "anzahl_mitglieder_bg",
+    "vermoegen_bg",
+    "vermoegensfreibetrag_bg",
+    "vermoegen_ueber_freibetrag_bg",
 }
 
 
@@ -187,7 +253,9 @@ def _ausgabe(ctx: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
     # Cents to Euro with NumPy's correctly rounded division: 200886 / 100 is exactly the double nearest 2008.86.
     # (Polars divides large columns by multiplying with the reciprocal, which can miss it by one ulp.)
     bg_frame = pl.DataFrame({s: bg[s] if s in _NICHT_GELD else bg[s] / 100.0 for s in BG_SPALTEN})
-    person_frame = pl.DataFrame({s: person[s] if s in _NICHT_GELD else person[s] / 100.0 for s in PERSON_SPALTEN})
+    person_frame = pl.DataFrame(
+        {s: person[s] if s in _NICHT_GELD else person[s] / 100.0 for s in PERSON_SPALTEN}
+    )
     p = ctx["p_id"]
     if len(p) > 1 and not bool(np.all(p[1:] > p[:-1])):
         person_frame = person_frame.sort("p_id")
@@ -195,7 +263,10 @@ def _ausgabe(ctx: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def compute(
-    personen: Any, stichtag: dt.date | str, *, trace_bg_ids: tuple[int, ...] | list[int] = (),
+    personen: Any,
+    stichtag: dt.date | str,
+    *,
+    trace_bg_ids: tuple[int, ...] | list[int] = (),
     behalte_werte: bool = False,
 ) -> Ergebnis:
     """Compute the month containing `stichtag` for all persons (CONTRACT §§ 3–5).

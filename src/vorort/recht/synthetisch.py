@@ -65,9 +65,12 @@ def population(n_bgs: int, seed: int = STANDARD_SEED) -> pl.DataFrame:
 
     unterhalt_kind = ist_kind & (typ[bg] == 2) & (alter < 18)
     zahlung = rng.random(n)
-    uvg = np.where(unterhalt_kind & (zahlung < 0.35), np.where(alter < 6, 227.0, np.where(alter < 12, 299.0, 394.0)), 0.0)
-    unterhalt = np.where(unterhalt_kind & (zahlung >= 0.35) & (zahlung < 0.55),
-                         np.round(rng.uniform(150, 450, size=n), 2), 0.0)
+    uvg = np.where(
+        unterhalt_kind & (zahlung < 0.35), np.where(alter < 6, 227.0, np.where(alter < 12, 299.0, 394.0)), 0.0
+    )
+    unterhalt = np.where(
+        unterhalt_kind & (zahlung >= 0.35) & (zahlung < 0.55), np.round(rng.uniform(150, 450, size=n), 2), 0.0
+    )
 
     vermoegen = np.round(rng.exponential(1500.0, size=n), 2)
     vermoegen = np.where(rng.random(n) < 0.03, np.round(rng.uniform(20000, 80000, size=n), 2), vermoegen)
@@ -78,23 +81,25 @@ def population(n_bgs: int, seed: int = STANDARD_SEED) -> pl.DataFrame:
     miete = np.round(flaeche * rng.uniform(6.5, 13.5, size=n_bgs), 2)
     heizung = np.round(flaeche * rng.uniform(0.9, 1.8, size=n_bgs), 2)
 
-    return pl.DataFrame({
-        "bg_id": (bg + 1).astype(np.int64),
-        "hh_id": (bg + 1).astype(np.int64),
-        "p_id": p_id,
-        "alter": alter.astype(np.int64),
-        "p_id_partner": partner.astype(np.int64),
-        "p_id_elternteil_1": elternteil_1.astype(np.int64),
-        "p_id_elternteil_2": elternteil_2.astype(np.int64),
-        "alleinerziehend": alleinerziehend,
-        "p_id_kindergeld_empfaenger": kindergeld_empfaenger.astype(np.int64),
-        "brutto_erwerb_m": brutto,
-        "netto_erwerb_m": netto,
-        "schueler_student_azubi": schueler,
-        "unterhalt_m": unterhalt,
-        "unterhaltsvorschuss_m": uvg,
-        "vermoegen": vermoegen,
-        "kaltmiete_m_hh": miete[bg],
-        "heizkosten_m_hh": heizung[bg],
-        "karenzzeit_abgelaufen": karenz_bg[bg],
-    })
+    return pl.DataFrame(
+        {
+            "bg_id": (bg + 1).astype(np.int64),
+            "hh_id": (bg + 1).astype(np.int64),
+            "p_id": p_id,
+            "alter": alter.astype(np.int64),
+            "p_id_partner": partner.astype(np.int64),
+            "p_id_elternteil_1": elternteil_1.astype(np.int64),
+            "p_id_elternteil_2": elternteil_2.astype(np.int64),
+            "alleinerziehend": alleinerziehend,
+            "p_id_kindergeld_empfaenger": kindergeld_empfaenger.astype(np.int64),
+            "brutto_erwerb_m": brutto,
+            "netto_erwerb_m": netto,
+            "schueler_student_azubi": schueler,
+            "unterhalt_m": unterhalt,
+            "unterhaltsvorschuss_m": uvg,
+            "vermoegen": vermoegen,
+            "kaltmiete_m_hh": miete[bg],
+            "heizkosten_m_hh": heizung[bg],
+            "karenzzeit_abgelaufen": karenz_bg[bg],
+        }
+    )

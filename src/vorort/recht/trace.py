@@ -27,8 +27,18 @@ _PARAMETER_SCHRITTE = [
     ("kindergeld", "wert", "Kindergeld je Kind", "EUR"),
     ("grundfreibetrag", "betrag", "Grundfreibetrag", "EUR"),
     ("grundfreibetrag", "schwelle_nachweis", "Schwelle für höhere nachgewiesene Absetzbeträge", "EUR"),
-    ("erwerbstaetigenfreibetrag", "obergrenze_ohne_kind", "Obergrenze Erwerbstätigenfreibetrag ohne Kind", "EUR"),
-    ("erwerbstaetigenfreibetrag", "obergrenze_mit_kind", "Obergrenze Erwerbstätigenfreibetrag mit Kind", "EUR"),
+    (
+        "erwerbstaetigenfreibetrag",
+        "obergrenze_ohne_kind",
+        "Obergrenze Erwerbstätigenfreibetrag ohne Kind",
+        "EUR",
+    ),
+    (
+        "erwerbstaetigenfreibetrag",
+        "obergrenze_mit_kind",
+        "Obergrenze Erwerbstätigenfreibetrag mit Kind",
+        "EUR",
+    ),
     ("geringfuegigkeitsgrenze", "wert", "Geringfügigkeitsgrenze", "EUR"),
     ("versicherungspauschale", "wert", "Versicherungspauschale", "EUR"),
 ]
@@ -91,7 +101,10 @@ _PERSON_NACHHER = [
 ]
 _EINGABEN = {
     "unterhalt_m": ("§ 11 Abs. 1 SGB II", "Unterhaltszahlungen (Eingabe)"),
-    "unterhaltsvorschuss_m": ("§ 11 Abs. 1 SGB II", "Leistungen nach dem Unterhaltsvorschussgesetz (Eingabe)"),
+    "unterhaltsvorschuss_m": (
+        "§ 11 Abs. 1 SGB II",
+        "Leistungen nach dem Unterhaltsvorschussgesetz (Eingabe)",
+    ),
     "rente_m": ("§ 11 Abs. 1 SGB II", "Renten nach eigenen Kranken- und Pflegebeiträgen (Eingabe)"),
     "alg1_m": ("§ 11 Abs. 1 SGB II", "Arbeitslosengeld nach dem SGB III (Eingabe)"),
     "sonstiges_einkommen_m": ("§ 11 Abs. 1 SGB II", "sonstiges anrechenbares Einkommen (Eingabe)"),
@@ -143,32 +156,72 @@ def baue_trace(ctx: dict[str, Any], stichtag: dt.date, bg_id: int) -> dict[str, 
     zeilen = zeilen[np.argsort(ctx["p_id"][zeilen], kind="stable")]
     steps: list[dict[str, Any]] = []
 
-    def schritt(name: str, p_id: int | None, roh: Any, einheit: str, rule: str, formula: str, label: str) -> None:
+    def schritt(
+        name: str, p_id: int | None, roh: Any, einheit: str, rule: str, formula: str, label: str
+    ) -> None:
         key = f"{name}<{periode}>" if p_id is None else f"{name}<{periode}>[{p_id}]"
-        steps.append({"name": name, "key": key, "p_id": p_id, "value": _wert(einheit, roh), "unit": einheit,
-                      "rule": rule, "formula": formula, "label": label})
+        steps.append(
+            {
+                "name": name,
+                "key": key,
+                "p_id": p_id,
+                "value": _wert(einheit, roh),
+                "unit": einheit,
+                "rule": rule,
+                "formula": formula,
+                "label": label,
+            }
+        )
 
     for key, feld, label, einheit in _PARAMETER_SCHRITTE:
         p = PARAMETER[key]
         wert = p.am(stichtag)
-        schritt(f"parameter.{key}.{feld}", None, round(wert[feld] * 100), einheit, _norm(p.description["de"]),
-                f"Parameter ({wert.reference})", label)
+        schritt(
+            f"parameter.{key}.{feld}",
+            None,
+            round(wert[feld] * 100),
+            einheit,
+            _norm(p.description["de"]),
+            f"Parameter ({wert.reference})",
+            label,
+        )
     freibetrag = PARAMETER["erwerbstaetigenfreibetrag"].am(stichtag)
     for stufe in freibetrag.stufen:
-        schritt(f"parameter.erwerbstaetigenfreibetrag.promille_ab_{int(stufe['ab'])}", None, stufe["promille"] / 1000,
-                "ratio", "§ 11b Abs. 3 SGB II", f"Parameter ({freibetrag.reference})",
-                f"Erwerbstätigenfreibetrag: Satz ab {int(stufe['ab'])} €")
+        schritt(
+            f"parameter.erwerbstaetigenfreibetrag.promille_ab_{int(stufe['ab'])}",
+            None,
+            stufe["promille"] / 1000,
+            "ratio",
+            "§ 11b Abs. 3 SGB II",
+            f"Parameter ({freibetrag.reference})",
+            f"Erwerbstätigenfreibetrag: Satz ab {int(stufe['ab'])} €",
+        )
     vermoegen = PARAMETER["vermoegensfreibetrag"].am(stichtag)
     for feld, wert in vermoegen.felder.items():
         if isinstance(wert, float | int) and not isinstance(wert, bool):
-            schritt(f"parameter.vermoegensfreibetrag.{feld}", None, round(wert * 100), "EUR", "§ 12 Abs. 2 und 3 SGB II",
-                    f"Parameter ({vermoegen.reference})", f"Vermögensfreibetrag ({feld})")
+            schritt(
+                f"parameter.vermoegensfreibetrag.{feld}",
+                None,
+                round(wert * 100),
+                "EUR",
+                "§ 12 Abs. 2 und 3 SGB II",
+                f"Parameter ({vermoegen.reference})",
+                f"Vermögensfreibetrag ({feld})",
+            )
     for stufe in vermoegen.felder.get("stufen", []):
-        schritt(f"parameter.vermoegensfreibetrag.bis_alter_{stufe['bis_alter']}", None, round(stufe["betrag"] * 100),
-                "EUR", "§ 12 Abs. 2 SGB II idF 13. SGB II-ÄndG", f"Parameter ({vermoegen.reference})",
-                f"Vermögensfreibetrag bis Alter {stufe['bis_alter']}")
+        schritt(
+            f"parameter.vermoegensfreibetrag.bis_alter_{stufe['bis_alter']}",
+            None,
+            round(stufe["betrag"] * 100),
+            "EUR",
+            "§ 12 Abs. 2 SGB II idF 13. SGB II-ÄndG",
+            f"Parameter ({vermoegen.reference})",
+            f"Vermögensfreibetrag bis Alter {stufe['bis_alter']}",
+        )
 
-    def regel_schritt(name: str, label: str, zeile: int | None, p_id: int | None, code_bg: int | None = None) -> None:
+    def regel_schritt(
+        name: str, label: str, zeile: int | None, p_id: int | None, code_bg: int | None = None
+    ) -> None:
         if name in aktiv:
             regel = aktiv[name]
             einheit = {"int": "ratio"}.get(regel.einheit, regel.einheit)
@@ -188,7 +241,11 @@ def baue_trace(ctx: dict[str, Any], stichtag: dt.date, bg_id: int) -> dict[str, 
             rule = _KDU_REGEL[int(roh)]
         if name == "vermoegensfreibetrag_bg" and "karenzzeit_erste_person" in vermoegen.felder:
             karenz = not ctx["karenzzeit_abgelaufen_hh"][ctx["hh_der_bg"][code_bg]]
-            rule = "§ 12 Abs. 3 S. 1 SGB II (Karenzzeit)" if karenz else "§ 12 Abs. 2 S. 1 SGB II (nach der Karenzzeit)"
+            rule = (
+                "§ 12 Abs. 3 S. 1 SGB II (Karenzzeit)"
+                if karenz
+                else "§ 12 Abs. 2 S. 1 SGB II (nach der Karenzzeit)"
+            )
         schritt(name, p_id, roh, einheit, rule, formula, label)
 
     for zeile in zeilen:
@@ -203,8 +260,12 @@ def baue_trace(ctx: dict[str, Any], stichtag: dt.date, bg_id: int) -> dict[str, 
         p_id = int(ctx["p_id"][zeile])
         for name, label in _PERSON_NACHHER:
             regel_schritt(name, label, int(zeile), p_id)
-    return {"bg_id": int(bg_id), "stichtag": stichtag.isoformat(), "parameter_stand": parameter_stand(stichtag),
-            "steps": steps}
+    return {
+        "bg_id": int(bg_id),
+        "stichtag": stichtag.isoformat(),
+        "parameter_stand": parameter_stand(stichtag),
+        "steps": steps,
+    }
 
 
 def _euro(wert: float) -> str:
@@ -214,11 +275,16 @@ def _euro(wert: float) -> str:
 
 def trace_als_text(trace: dict[str, Any]) -> str:
     """Render a trace as readable German lines, one per step, each with its § (for the Bescheid)."""
-    zeilen = [f"Berechnung für Bedarfsgemeinschaft {trace['bg_id']}, Monat des Stichtags {trace['stichtag']} "
-              f"(Rechtsstand: {trace['parameter_stand']})"]
+    zeilen = [
+        f"Berechnung für Bedarfsgemeinschaft {trace['bg_id']}, Monat des Stichtags {trace['stichtag']} "
+        f"(Rechtsstand: {trace['parameter_stand']})"
+    ]
     for step in trace["steps"]:
-        wer = "Parameter" if step["name"].startswith("parameter.") else (
-            f"Person {step['p_id']}" if step["p_id"] is not None else "Bedarfsgemeinschaft")
+        wer = (
+            "Parameter"
+            if step["name"].startswith("parameter.")
+            else (f"Person {step['p_id']}" if step["p_id"] is not None else "Bedarfsgemeinschaft")
+        )
         wert = step["value"]
         if step["unit"] == "EUR":
             text = _euro(wert)

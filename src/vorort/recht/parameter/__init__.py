@@ -98,7 +98,11 @@ def _lade() -> dict[str, Parameter]:
                     )
                 )
             parameter[key] = Parameter(
-                key=key, name=spec["name"], description=spec["description"], values=tuple(werte), datei=pfad.name
+                key=key,
+                name=spec["name"],
+                description=spec["description"],
+                values=tuple(werte),
+                datei=pfad.name,
             )
     return parameter
 

@@ -15,8 +15,11 @@ from .registry import rule
     einheit="bool",
 )
 def kind_der_bg(
-    alter: np.ndarray, bg_idx: np.ndarray, partner_idx: np.ndarray,
-    elternteil_1_idx: np.ndarray, elternteil_2_idx: np.ndarray,
+    alter: np.ndarray,
+    bg_idx: np.ndarray,
+    partner_idx: np.ndarray,
+    elternteil_1_idx: np.ndarray,
+    elternteil_2_idx: np.ndarray,
 ) -> np.ndarray:
     eltern_in_bg = (nachschlagen(elternteil_1_idx, bg_idx, -1) == bg_idx) | (
         nachschlagen(elternteil_2_idx, bg_idx, -1) == bg_idx
@@ -45,8 +48,10 @@ def _regelbedarf_tabelle(regelbedarf) -> np.ndarray:
     return np.array([0] + [cent(regelbedarf[f"rbs_{i}"]) for i in range(1, 7)], dtype=np.int64)
 
 
-@rule(reference="§ 20 Abs. 1a und 2 SGB II i. V. m. Anlage zu § 28 SGB XII",
-      formula="Regelbedarf der Regelbedarfsstufe der Person")
+@rule(
+    reference="§ 20 Abs. 1a und 2 SGB II i. V. m. Anlage zu § 28 SGB XII",
+    formula="Regelbedarf der Regelbedarfsstufe der Person",
+)
 def regelbedarf_m(regelbedarfsstufe: np.ndarray, regelbedarf) -> np.ndarray:
     return _regelbedarf_tabelle(regelbedarf)[regelbedarfsstufe]
 
@@ -56,12 +61,17 @@ def kindersofortzuschlag_m(regelbedarfsstufe: np.ndarray, kindersofortzuschlag) 
     return np.where(regelbedarfsstufe >= 3, cent(kindersofortzuschlag.wert), 0).astype(np.int64)
 
 
-@rule(reference="§ 21 Abs. 2 SGB II", formula="17 % des eigenen Regelbedarfs bei Schwangerschaft ab der 13. Woche",
-      rounding=CENT_HALF_UP)
+@rule(
+    reference="§ 21 Abs. 2 SGB II",
+    formula="17 % des eigenen Regelbedarfs bei Schwangerschaft ab der 13. Woche",
+    rounding=CENT_HALF_UP,
+)
 def mehrbedarf_schwangerschaft_m(
     regelbedarf_m: np.ndarray, schwanger_ab_13_woche: np.ndarray, mehrbedarf_anteile
 ) -> np.ndarray:
-    return np.where(schwanger_ab_13_woche, promille(regelbedarf_m, mehrbedarf_anteile.schwangerschaft_promille), 0)
+    return np.where(
+        schwanger_ab_13_woche, promille(regelbedarf_m, mehrbedarf_anteile.schwangerschaft_promille), 0
+    )
 
 
 @rule(
@@ -73,14 +83,20 @@ def mehrbedarf_schwangerschaft_m(
     einheit="int",
 )
 def kinder_alleinerziehend(
-    alter: np.ndarray, hh_idx: np.ndarray, elternteil_1_idx: np.ndarray, elternteil_2_idx: np.ndarray,
+    alter: np.ndarray,
+    hh_idx: np.ndarray,
+    elternteil_1_idx: np.ndarray,
+    elternteil_2_idx: np.ndarray,
     mehrbedarf_anteile,
 ) -> np.ndarray:
     """Return a (3, n) array: minors with this person as parent in the household, of them < 7, < 16."""
     n = len(alter)
     ergebnis = np.zeros((3, n), dtype=np.int64)
-    grenzen = (18, mehrbedarf_anteile.alleinerziehend_alter_unter_pauschal_ein_kind,
-               mehrbedarf_anteile.alleinerziehend_alter_unter_pauschal_zwei_drei_kinder)
+    grenzen = (
+        18,
+        mehrbedarf_anteile.alleinerziehend_alter_unter_pauschal_ein_kind,
+        mehrbedarf_anteile.alleinerziehend_alter_unter_pauschal_zwei_drei_kinder,
+    )
     for eltern_idx in (elternteil_1_idx, elternteil_2_idx):
         im_hh = (eltern_idx >= 0) & (nachschlagen(eltern_idx, hh_idx, -1) == hh_idx)
         for zeile, grenze in enumerate(grenzen):
@@ -102,20 +118,31 @@ def mehrbedarf_alleinerziehend_m(
 ) -> np.ndarray:
     a = mehrbedarf_anteile
     anzahl, unter_7, unter_16 = kinder_alleinerziehend
-    pauschal = np.where((unter_7 >= 1) | ((unter_16 >= 2) & (unter_16 <= 3)), a.alleinerziehend_pauschal_promille, 0)
-    satz = np.minimum(np.maximum(pauschal, a.alleinerziehend_je_kind_promille * anzahl), a.alleinerziehend_hoechst_promille)
+    pauschal = np.where(
+        (unter_7 >= 1) | ((unter_16 >= 2) & (unter_16 <= 3)), a.alleinerziehend_pauschal_promille, 0
+    )
+    satz = np.minimum(
+        np.maximum(pauschal, a.alleinerziehend_je_kind_promille * anzahl), a.alleinerziehend_hoechst_promille
+    )
     return np.where(alleinerziehend & (anzahl > 0), promille(cent(regelbedarf.rbs_1), satz), 0)
 
 
-@rule(reference="§ 21 Abs. 4 SGB II", formula="35 % des eigenen Regelbedarfs bei Teilhabeleistungen nach § 21 Abs. 4",
-      rounding=CENT_HALF_UP)
+@rule(
+    reference="§ 21 Abs. 4 SGB II",
+    formula="35 % des eigenen Regelbedarfs bei Teilhabeleistungen nach § 21 Abs. 4",
+    rounding=CENT_HALF_UP,
+)
 def mehrbedarf_behinderung_m(
     regelbedarf_m: np.ndarray, mehrbedarf_behinderung: np.ndarray, mehrbedarf_anteile
 ) -> np.ndarray:
-    return np.where(mehrbedarf_behinderung, promille(regelbedarf_m, mehrbedarf_anteile.behinderung_promille), 0)
+    return np.where(
+        mehrbedarf_behinderung, promille(regelbedarf_m, mehrbedarf_anteile.behinderung_promille), 0
+    )
 
 
-@rule(reference="§ 21 Abs. 5 SGB II", formula="vom Jobcenter anerkannter Betrag für kostenaufwändige Ernährung")
+@rule(
+    reference="§ 21 Abs. 5 SGB II", formula="vom Jobcenter anerkannter Betrag für kostenaufwändige Ernährung"
+)
 def mehrbedarf_ernaehrung_m(mehrbedarf_ernaehrung_eingabe_m: np.ndarray) -> np.ndarray:
     return mehrbedarf_ernaehrung_eingabe_m
 
@@ -131,10 +158,15 @@ def mehrbedarf_unabweisbar_m(mehrbedarf_unabweisbar_eingabe_m: np.ndarray) -> np
     rounding=CENT_HALF_UP,
 )
 def mehrbedarf_warmwasser_m(
-    regelbedarf_m: np.ndarray, regelbedarfsstufe: np.ndarray, warmwasser_dezentral_hh: np.ndarray,
-    hh_idx: np.ndarray, mehrbedarf_anteile,
+    regelbedarf_m: np.ndarray,
+    regelbedarfsstufe: np.ndarray,
+    warmwasser_dezentral_hh: np.ndarray,
+    hh_idx: np.ndarray,
+    mehrbedarf_anteile,
 ) -> np.ndarray:
-    saetze = np.array([0] + [mehrbedarf_anteile[f"warmwasser_rbs_{i}_promille"] for i in range(1, 7)], dtype=np.int64)
+    saetze = np.array(
+        [0] + [mehrbedarf_anteile[f"warmwasser_rbs_{i}_promille"] for i in range(1, 7)], dtype=np.int64
+    )
     return np.where(warmwasser_dezentral_hh[hh_idx], promille(regelbedarf_m, saetze[regelbedarfsstufe]), 0)
 
 
@@ -146,12 +178,19 @@ def mehrbedarf_warmwasser_m(
     ),
 )
 def mehrbedarf_gesamt_m(
-    regelbedarf_m: np.ndarray, mehrbedarf_schwangerschaft_m: np.ndarray, mehrbedarf_alleinerziehend_m: np.ndarray,
-    mehrbedarf_behinderung_m: np.ndarray, mehrbedarf_ernaehrung_m: np.ndarray, mehrbedarf_unabweisbar_m: np.ndarray,
+    regelbedarf_m: np.ndarray,
+    mehrbedarf_schwangerschaft_m: np.ndarray,
+    mehrbedarf_alleinerziehend_m: np.ndarray,
+    mehrbedarf_behinderung_m: np.ndarray,
+    mehrbedarf_ernaehrung_m: np.ndarray,
+    mehrbedarf_unabweisbar_m: np.ndarray,
     mehrbedarf_warmwasser_m: np.ndarray,
 ) -> np.ndarray:
     gedeckelt = np.minimum(
-        mehrbedarf_schwangerschaft_m + mehrbedarf_alleinerziehend_m + mehrbedarf_behinderung_m + mehrbedarf_ernaehrung_m,
+        mehrbedarf_schwangerschaft_m
+        + mehrbedarf_alleinerziehend_m
+        + mehrbedarf_behinderung_m
+        + mehrbedarf_ernaehrung_m,
         regelbedarf_m,
     )
     return gedeckelt + mehrbedarf_unabweisbar_m + mehrbedarf_warmwasser_m
@@ -162,7 +201,9 @@ def mehrbedarf_gesamt_m(
     formula="Regelbedarf + Kindersofortzuschlag + Mehrbedarfe (gedeckelt) + anerkannter Kopfteil Unterkunft und Heizung",
 )
 def gesamtbedarf_m(
-    regelbedarf_m: np.ndarray, kindersofortzuschlag_m: np.ndarray, mehrbedarf_gesamt_m: np.ndarray,
+    regelbedarf_m: np.ndarray,
+    kindersofortzuschlag_m: np.ndarray,
+    mehrbedarf_gesamt_m: np.ndarray,
     kdu_anerkannt_m: np.ndarray,
 ) -> np.ndarray:
     return regelbedarf_m + kindersofortzuschlag_m + mehrbedarf_gesamt_m + kdu_anerkannt_m
@@ -178,11 +219,17 @@ def bedarf_anteilig_m(gesamtbedarf_m: np.ndarray, anspruchstage: np.ndarray) -> 
     return np.where(tage == 30, gesamtbedarf_m, (gesamtbedarf_m * tage * 2 + 30) // 60)
 
 
-@rule(reference="§ 11b Abs. 3 S. 3 SGB II",
-      formula="Person lebt in einer BG mit einem minderjährigen Kind oder ist Elternteil eines minderjährigen Kindes",
-      einheit="bool")
+@rule(
+    reference="§ 11b Abs. 3 S. 3 SGB II",
+    formula="Person lebt in einer BG mit einem minderjährigen Kind oder ist Elternteil eines minderjährigen Kindes",
+    einheit="bool",
+)
 def minderjaehriges_kind_vorhanden(
-    alter: np.ndarray, bg_idx: np.ndarray, anzahl_bg: int, elternteil_1_idx: np.ndarray, elternteil_2_idx: np.ndarray,
+    alter: np.ndarray,
+    bg_idx: np.ndarray,
+    anzahl_bg: int,
+    elternteil_1_idx: np.ndarray,
+    elternteil_2_idx: np.ndarray,
 ) -> np.ndarray:
     ergebnis = anzahl_wahr(bg_idx, alter < 18, anzahl_bg)[bg_idx] > 0
     for eltern_idx in (elternteil_1_idx, elternteil_2_idx):

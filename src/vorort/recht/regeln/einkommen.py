@@ -11,28 +11,40 @@ from ..geld import CENT_HALF_UP, cent
 from .registry import rule
 
 
-@rule(reference="§ 11 Abs. 1 SGB II, § 3 Bürgergeld-V",
-      formula="Bruttolohn + Gewinn aus selbständiger Tätigkeit")
+@rule(
+    reference="§ 11 Abs. 1 SGB II, § 3 Bürgergeld-V",
+    formula="Bruttolohn + Gewinn aus selbständiger Tätigkeit",
+)
 def erwerbseinkommen_brutto_m(brutto_erwerb_m: np.ndarray, gewinn_selbststaendig_m: np.ndarray) -> np.ndarray:
     return brutto_erwerb_m + gewinn_selbststaendig_m
 
 
-@rule(reference="§ 11b Abs. 1 S. 1 Nr. 1 und 2 SGB II",
-      formula="Nettolohn + Gewinn aus selbständiger Tätigkeit − Steuern und Pflichtbeiträge darauf")
+@rule(
+    reference="§ 11b Abs. 1 S. 1 Nr. 1 und 2 SGB II",
+    formula="Nettolohn + Gewinn aus selbständiger Tätigkeit − Steuern und Pflichtbeiträge darauf",
+)
 def erwerbseinkommen_netto_m(
     netto_erwerb_m: np.ndarray, gewinn_selbststaendig_m: np.ndarray, steuern_selbststaendig_m: np.ndarray
 ) -> np.ndarray:
     return netto_erwerb_m + gewinn_selbststaendig_m - steuern_selbststaendig_m
 
 
-@rule(gueltig_bis="2023-06-30", reference="§ 11b Abs. 2b SGB II (erst ab 01.07.2023)",
-      formula="Freibetrag für Schüler, Studierende und Auszubildende gilt noch nicht", einheit="bool")
+@rule(
+    gueltig_bis="2023-06-30",
+    reference="§ 11b Abs. 2b SGB II (erst ab 01.07.2023)",
+    formula="Freibetrag für Schüler, Studierende und Auszubildende gilt noch nicht",
+    einheit="bool",
+)
 def freibetrag_schueler_anwendbar(alter: np.ndarray, schueler_student_azubi: np.ndarray) -> np.ndarray:
     return np.zeros(len(alter), dtype=bool)
 
 
-@rule(gueltig_ab="2023-07-01", reference="§ 11b Abs. 2b SGB II",
-      formula="Schüler, Studierende, Auszubildende oder Freiwilligendienstleistende unter 25 Jahren", einheit="bool")
+@rule(
+    gueltig_ab="2023-07-01",
+    reference="§ 11b Abs. 2b SGB II",
+    formula="Schüler, Studierende, Auszubildende oder Freiwilligendienstleistende unter 25 Jahren",
+    einheit="bool",
+)
 def freibetrag_schueler_anwendbar(  # noqa: F811 - a new dated version of the same rule
     alter: np.ndarray, schueler_student_azubi: np.ndarray, freibetrag_schueler_azubi
 ) -> np.ndarray:
@@ -48,19 +60,26 @@ def freibetrag_schueler_anwendbar(  # noqa: F811 - a new dated version of the sa
     rounding=CENT_HALF_UP,
 )
 def grundfreibetrag_m(
-    erwerbseinkommen_brutto_m: np.ndarray, absetzbetraege_erwerb_m: np.ndarray, freibetrag_schueler_anwendbar: np.ndarray,
-    grundfreibetrag, geringfuegigkeitsgrenze,
+    erwerbseinkommen_brutto_m: np.ndarray,
+    absetzbetraege_erwerb_m: np.ndarray,
+    freibetrag_schueler_anwendbar: np.ndarray,
+    grundfreibetrag,
+    geringfuegigkeitsgrenze,
 ) -> np.ndarray:
     brutto = erwerbseinkommen_brutto_m
     grund = cent(grundfreibetrag.betrag)
     # § 11b Abs. 2 S. 2 SGB II: above 400 € gross, higher proven costs replace the flat 100 €.
     nachweis = (brutto > cent(grundfreibetrag.schwelle_nachweis)) & (absetzbetraege_erwerb_m > grund)
     normal = np.where(nachweis, absetzbetraege_erwerb_m, np.minimum(brutto, grund))
-    return np.where(freibetrag_schueler_anwendbar, np.minimum(brutto, cent(geringfuegigkeitsgrenze.wert)), normal)
+    return np.where(
+        freibetrag_schueler_anwendbar, np.minimum(brutto, cent(geringfuegigkeitsgrenze.wert)), normal
+    )
 
 
-@rule(reference="§ 11b Abs. 3 S. 3 SGB II",
-      formula="Obergrenze der letzten Stufe: 1 500 € mit minderjährigem Kind, sonst 1 200 €")
+@rule(
+    reference="§ 11b Abs. 3 S. 3 SGB II",
+    formula="Obergrenze der letzten Stufe: 1 500 € mit minderjährigem Kind, sonst 1 200 €",
+)
 def erwerbstaetigenfreibetrag_obergrenze_m(
     minderjaehriges_kind_vorhanden: np.ndarray, erwerbstaetigenfreibetrag
 ) -> np.ndarray:
@@ -80,8 +99,11 @@ def erwerbstaetigenfreibetrag_obergrenze_m(
     rounding=CENT_HALF_UP,
 )
 def erwerbstaetigenfreibetrag_m(
-    erwerbseinkommen_brutto_m: np.ndarray, erwerbstaetigenfreibetrag_obergrenze_m: np.ndarray,
-    freibetrag_schueler_anwendbar: np.ndarray, erwerbstaetigenfreibetrag, geringfuegigkeitsgrenze,
+    erwerbseinkommen_brutto_m: np.ndarray,
+    erwerbstaetigenfreibetrag_obergrenze_m: np.ndarray,
+    freibetrag_schueler_anwendbar: np.ndarray,
+    erwerbstaetigenfreibetrag,
+    geringfuegigkeitsgrenze,
     freibetrag_schueler_azubi,
 ) -> np.ndarray:
     stufen = erwerbstaetigenfreibetrag.stufen
@@ -105,21 +127,32 @@ def freibetrag_erwerb_m(grundfreibetrag_m: np.ndarray, erwerbstaetigenfreibetrag
 
 
 @rule(reference="§ 11b Abs. 1 SGB II", formula="max(0, Netto-Erwerbseinkommen − Freibeträge)")
-def erwerbseinkommen_anrechenbar_m(erwerbseinkommen_netto_m: np.ndarray, freibetrag_erwerb_m: np.ndarray) -> np.ndarray:
+def erwerbseinkommen_anrechenbar_m(
+    erwerbseinkommen_netto_m: np.ndarray, freibetrag_erwerb_m: np.ndarray
+) -> np.ndarray:
     return np.maximum(erwerbseinkommen_netto_m - freibetrag_erwerb_m, 0)
 
 
-@rule(reference="§ 11 Abs. 1 SGB II",
-      formula="Unterhalt + Unterhaltsvorschuss + Rente + Arbeitslosengeld + sonstiges Einkommen")
+@rule(
+    reference="§ 11 Abs. 1 SGB II",
+    formula="Unterhalt + Unterhaltsvorschuss + Rente + Arbeitslosengeld + sonstiges Einkommen",
+)
 def einkommen_sonstiges_m(
-    unterhalt_m: np.ndarray, unterhaltsvorschuss_m: np.ndarray, rente_m: np.ndarray, alg1_m: np.ndarray,
+    unterhalt_m: np.ndarray,
+    unterhaltsvorschuss_m: np.ndarray,
+    rente_m: np.ndarray,
+    alg1_m: np.ndarray,
     sonstiges_einkommen_m: np.ndarray,
 ) -> np.ndarray:
     return unterhalt_m + unterhaltsvorschuss_m + rente_m + alg1_m + sonstiges_einkommen_m
 
 
-@rule(reference="§ 11b Abs. 1 S. 1 Nr. 3 SGB II i. V. m. § 6 Abs. 1 Nr. 1 Bürgergeld-V",
-      formula="volljährig und ohne Erwerbseinkommen (sonst ist die Pauschale im Grundfreibetrag enthalten)",
-      einheit="bool")
-def pauschale_berechtigt(alter: np.ndarray, erwerbseinkommen_brutto_m: np.ndarray, versicherungspauschale) -> np.ndarray:
+@rule(
+    reference="§ 11b Abs. 1 S. 1 Nr. 3 SGB II i. V. m. § 6 Abs. 1 Nr. 1 Bürgergeld-V",
+    formula="volljährig und ohne Erwerbseinkommen (sonst ist die Pauschale im Grundfreibetrag enthalten)",
+    einheit="bool",
+)
+def pauschale_berechtigt(
+    alter: np.ndarray, erwerbseinkommen_brutto_m: np.ndarray, versicherungspauschale
+) -> np.ndarray:
     return (alter >= versicherungspauschale.mindestalter) & (erwerbseinkommen_brutto_m == 0)

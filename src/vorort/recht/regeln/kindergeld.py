@@ -36,8 +36,12 @@ def kindergeld_m(kindergeld_empfaenger_idx: np.ndarray, kindergeld) -> np.ndarra
     einheit="int",
 )
 def kindergeld_zuordnung(
-    kindergeld_m: np.ndarray, kind_der_bg: np.ndarray, alter: np.ndarray, hh_idx: np.ndarray,
-    elternteil_1_idx: np.ndarray, elternteil_2_idx: np.ndarray,
+    kindergeld_m: np.ndarray,
+    kind_der_bg: np.ndarray,
+    alter: np.ndarray,
+    hh_idx: np.ndarray,
+    elternteil_1_idx: np.ndarray,
+    elternteil_2_idx: np.ndarray,
 ) -> np.ndarray:
     eltern_im_hh = (nachschlagen(elternteil_1_idx, hh_idx, -1) == hh_idx) | (
         nachschlagen(elternteil_2_idx, hh_idx, -1) == hh_idx
@@ -49,21 +53,33 @@ def kindergeld_zuordnung(
     ).astype(np.int8)
 
 
-@rule(reference="§ 11b Abs. 1 SGB II",
-      formula="anrechenbares Erwerbseinkommen + sonstiges Einkommen, ohne Kindergeld, nach der Versicherungspauschale")
+@rule(
+    reference="§ 11b Abs. 1 SGB II",
+    formula="anrechenbares Erwerbseinkommen + sonstiges Einkommen, ohne Kindergeld, nach der Versicherungspauschale",
+)
 def einkommen_ohne_kindergeld_m(
-    erwerbseinkommen_anrechenbar_m: np.ndarray, einkommen_sonstiges_m: np.ndarray, pauschale_berechtigt: np.ndarray,
+    erwerbseinkommen_anrechenbar_m: np.ndarray,
+    einkommen_sonstiges_m: np.ndarray,
+    pauschale_berechtigt: np.ndarray,
     versicherungspauschale,
 ) -> np.ndarray:
     pauschale = np.where(pauschale_berechtigt, cent(versicherungspauschale.wert), 0)
     return erwerbseinkommen_anrechenbar_m + np.maximum(einkommen_sonstiges_m - pauschale, 0)
 
 
-@rule(reference="§ 7 Abs. 3 Nr. 4 SGB II",
-      formula="Kind der BG, dessen Einkommen einschließlich Kindergeld den anteiligen Bedarf deckt", einheit="bool")
+@rule(
+    reference="§ 7 Abs. 3 Nr. 4 SGB II",
+    formula="Kind der BG, dessen Einkommen einschließlich Kindergeld den anteiligen Bedarf deckt",
+    einheit="bool",
+)
 def kind_deckt_bedarf(
-    kindergeld_zuordnung: np.ndarray, erwerbseinkommen_anrechenbar_m: np.ndarray, einkommen_sonstiges_m: np.ndarray,
-    kindergeld_m: np.ndarray, pauschale_berechtigt: np.ndarray, bedarf_anteilig_m: np.ndarray, kind_der_bg: np.ndarray,
+    kindergeld_zuordnung: np.ndarray,
+    erwerbseinkommen_anrechenbar_m: np.ndarray,
+    einkommen_sonstiges_m: np.ndarray,
+    kindergeld_m: np.ndarray,
+    pauschale_berechtigt: np.ndarray,
+    bedarf_anteilig_m: np.ndarray,
+    kind_der_bg: np.ndarray,
     versicherungspauschale,
 ) -> np.ndarray:
     pauschale = np.where(pauschale_berechtigt, cent(versicherungspauschale.wert), 0)
@@ -73,8 +89,11 @@ def kind_deckt_bedarf(
     return kind_der_bg & (eigenes >= bedarf_anteilig_m)
 
 
-@rule(reference="§ 7 Abs. 3 SGB II", formula="Person gehört zur BG, außer einem Kind, das seinen Bedarf selbst deckt",
-      einheit="bool")
+@rule(
+    reference="§ 7 Abs. 3 SGB II",
+    formula="Person gehört zur BG, außer einem Kind, das seinen Bedarf selbst deckt",
+    einheit="bool",
+)
 def bg_mitglied(kind_deckt_bedarf: np.ndarray) -> np.ndarray:
     return ~kind_deckt_bedarf
 
@@ -87,25 +106,35 @@ def bg_mitglied(kind_deckt_bedarf: np.ndarray) -> np.ndarray:
     ),
 )
 def kindergeld_angerechnet_m(
-    kindergeld_zuordnung: np.ndarray, kindergeld_m: np.ndarray, bg_mitglied: np.ndarray,
-    bedarf_anteilig_m: np.ndarray, einkommen_ohne_kindergeld_m: np.ndarray,
+    kindergeld_zuordnung: np.ndarray,
+    kindergeld_m: np.ndarray,
+    bg_mitglied: np.ndarray,
+    bedarf_anteilig_m: np.ndarray,
+    einkommen_ohne_kindergeld_m: np.ndarray,
 ) -> np.ndarray:
     benoetigt = np.clip(bedarf_anteilig_m - einkommen_ohne_kindergeld_m, 0, kindergeld_m)
     return np.select(
-        [(kindergeld_zuordnung == KIND_DER_BG) & bg_mitglied,
-         (kindergeld_zuordnung == KIND_DER_BG) | (kindergeld_zuordnung == EIGENE_BG_ELTERN_IM_HH)],
+        [
+            (kindergeld_zuordnung == KIND_DER_BG) & bg_mitglied,
+            (kindergeld_zuordnung == KIND_DER_BG) | (kindergeld_zuordnung == EIGENE_BG_ELTERN_IM_HH),
+        ],
         [kindergeld_m, benoetigt],
         default=0,
     )
 
 
-@rule(reference="§ 11 Abs. 1 S. 5 SGB II",
-      formula="nicht benötigtes Kindergeld, das Einkommen des Kindergeldempfängers wird")
+@rule(
+    reference="§ 11 Abs. 1 S. 5 SGB II",
+    formula="nicht benötigtes Kindergeld, das Einkommen des Kindergeldempfängers wird",
+)
 def kindergeld_ueberhang_m(kindergeld_m: np.ndarray, kindergeld_angerechnet_m: np.ndarray) -> np.ndarray:
     return kindergeld_m - kindergeld_angerechnet_m
 
 
-@rule(reference="§ 11 Abs. 1 S. 5 SGB II", formula="Summe des Kindergeldüberhangs, den die Person als Empfänger erhält")
+@rule(
+    reference="§ 11 Abs. 1 S. 5 SGB II",
+    formula="Summe des Kindergeldüberhangs, den die Person als Empfänger erhält",
+)
 def kindergeld_ueberhang_erhalten_m(
     kindergeld_ueberhang_m: np.ndarray, kindergeld_empfaenger_idx: np.ndarray
 ) -> np.ndarray:
@@ -121,13 +150,19 @@ def kindergeld_ueberhang_erhalten_m(
     ),
 )
 def versicherungspauschale_m(
-    pauschale_berechtigt: np.ndarray, einkommen_sonstiges_m: np.ndarray, kindergeld_ueberhang_erhalten_m: np.ndarray,
-    kindergeld_zuordnung: np.ndarray, bg_mitglied: np.ndarray, kindergeld_angerechnet_m: np.ndarray,
+    pauschale_berechtigt: np.ndarray,
+    einkommen_sonstiges_m: np.ndarray,
+    kindergeld_ueberhang_erhalten_m: np.ndarray,
+    kindergeld_zuordnung: np.ndarray,
+    bg_mitglied: np.ndarray,
+    kindergeld_angerechnet_m: np.ndarray,
     versicherungspauschale,
 ) -> np.ndarray:
     # Kindergeld counted only "as far as needed" is topped up to the need after the Pauschale (CONTRACT §4.5),
     # so the Pauschale does not reduce it again.
-    eigenes_kindergeld = np.where((kindergeld_zuordnung == KIND_DER_BG) & bg_mitglied, kindergeld_angerechnet_m, 0)
+    eigenes_kindergeld = np.where(
+        (kindergeld_zuordnung == KIND_DER_BG) & bg_mitglied, kindergeld_angerechnet_m, 0
+    )
     basis = einkommen_sonstiges_m + kindergeld_ueberhang_erhalten_m + eigenes_kindergeld
     return np.where(pauschale_berechtigt, np.minimum(basis, cent(versicherungspauschale.wert)), 0)
 
@@ -140,11 +175,16 @@ def versicherungspauschale_m(
     ),
 )
 def einkommen_bereinigt_m(
-    erwerbseinkommen_anrechenbar_m: np.ndarray, einkommen_sonstiges_m: np.ndarray,
-    kindergeld_angerechnet_m: np.ndarray, kindergeld_ueberhang_erhalten_m: np.ndarray,
+    erwerbseinkommen_anrechenbar_m: np.ndarray,
+    einkommen_sonstiges_m: np.ndarray,
+    kindergeld_angerechnet_m: np.ndarray,
+    kindergeld_ueberhang_erhalten_m: np.ndarray,
     versicherungspauschale_m: np.ndarray,
 ) -> np.ndarray:
     return (
-        erwerbseinkommen_anrechenbar_m + einkommen_sonstiges_m + kindergeld_angerechnet_m
-        + kindergeld_ueberhang_erhalten_m - versicherungspauschale_m
+        erwerbseinkommen_anrechenbar_m
+        + einkommen_sonstiges_m
+        + kindergeld_angerechnet_m
+        + kindergeld_ueberhang_erhalten_m
+        - versicherungspauschale_m
     )

@@ -45,7 +45,9 @@ def kdu_regel_hh(
     ),
 )
 def kdu_unterkunft_anerkannt_m_hh(
-    kdu_regel_hh: np.ndarray, kaltmiete_m_hh: np.ndarray, grenze_bruttokaltmiete_m_hh: np.ndarray,
+    kdu_regel_hh: np.ndarray,
+    kaltmiete_m_hh: np.ndarray,
+    grenze_bruttokaltmiete_m_hh: np.ndarray,
     grenze_gesamt_m_hh: np.ndarray,
 ) -> np.ndarray:
     return np.select(
@@ -65,8 +67,11 @@ def kdu_unterkunft_anerkannt_m_hh(
     rounding=CENT_HALF_UP,
 )
 def kdu_unterkunft_anerkannt_m_hh(
-    kdu_regel_hh: np.ndarray, kaltmiete_m_hh: np.ndarray, grenze_bruttokaltmiete_m_hh: np.ndarray,
-    grenze_gesamt_m_hh: np.ndarray, kdu_karenzzeit_deckel,
+    kdu_regel_hh: np.ndarray,
+    kaltmiete_m_hh: np.ndarray,
+    grenze_bruttokaltmiete_m_hh: np.ndarray,
+    grenze_gesamt_m_hh: np.ndarray,
+    kdu_karenzzeit_deckel,
 ) -> np.ndarray:
     deckel = np.where(
         grenze_bruttokaltmiete_m_hh >= 0,
@@ -88,10 +93,16 @@ def kdu_unterkunft_anerkannt_m_hh(
     ),
 )
 def kdu_heizung_anerkannt_m_hh(
-    kdu_regel_hh: np.ndarray, kaltmiete_m_hh: np.ndarray, heizkosten_m_hh: np.ndarray,
-    grenze_heizkosten_m_hh: np.ndarray, grenze_gesamt_m_hh: np.ndarray, kdu_unterkunft_anerkannt_m_hh: np.ndarray,
+    kdu_regel_hh: np.ndarray,
+    kaltmiete_m_hh: np.ndarray,
+    heizkosten_m_hh: np.ndarray,
+    grenze_heizkosten_m_hh: np.ndarray,
+    grenze_gesamt_m_hh: np.ndarray,
+    kdu_unterkunft_anerkannt_m_hh: np.ndarray,
 ) -> np.ndarray:
-    gesamt_regel_3 = np.minimum(kaltmiete_m_hh + heizkosten_m_hh, grenze_gesamt_m_hh) - kdu_unterkunft_anerkannt_m_hh
+    gesamt_regel_3 = (
+        np.minimum(kaltmiete_m_hh + heizkosten_m_hh, grenze_gesamt_m_hh) - kdu_unterkunft_anerkannt_m_hh
+    )
     return np.select(
         [kdu_regel_hh == 1, kdu_regel_hh == 3],
         [heizkosten_m_hh, gesamt_regel_3],
@@ -99,8 +110,13 @@ def kdu_heizung_anerkannt_m_hh(
     )
 
 
-@rule(reference="§ 22 Abs. 1 S. 1 SGB II", formula="anerkannte Bruttokaltmiete + anerkannte Heizkosten des Haushalts")
-def kdu_anerkannt_m_hh(kdu_unterkunft_anerkannt_m_hh: np.ndarray, kdu_heizung_anerkannt_m_hh: np.ndarray) -> np.ndarray:
+@rule(
+    reference="§ 22 Abs. 1 S. 1 SGB II",
+    formula="anerkannte Bruttokaltmiete + anerkannte Heizkosten des Haushalts",
+)
+def kdu_anerkannt_m_hh(
+    kdu_unterkunft_anerkannt_m_hh: np.ndarray, kdu_heizung_anerkannt_m_hh: np.ndarray
+) -> np.ndarray:
     return kdu_unterkunft_anerkannt_m_hh + kdu_heizung_anerkannt_m_hh
 
 
