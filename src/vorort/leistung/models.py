@@ -457,8 +457,12 @@ class Leistungsbetrag(models.Model):
         ordering = ["monat", "person_id"]
         constraints = [
             models.UniqueConstraint(fields=["bewilligung", "person", "monat"], name="leistung_betrag_once"),
+            # Within half a cent: SQLite compares decimals as binary floats.
             models.CheckConstraint(
-                condition=Q(zahlbetrag=F("auszahlung_regelbedarf") + F("auszahlung_mehrbedarf") + F("auszahlung_kdu")),
+                condition=Q(zahlbetrag__gte=F("auszahlung_regelbedarf") + F("auszahlung_mehrbedarf")
+                            + F("auszahlung_kdu") - Decimal("0.005"))
+                & Q(zahlbetrag__lte=F("auszahlung_regelbedarf") + F("auszahlung_mehrbedarf")
+                    + F("auszahlung_kdu") + Decimal("0.005")),
                 name="leistung_betrag_parts_sum",
             ),
         ]
