@@ -10,14 +10,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vorort.core.audit import record_event
-from vorort.core.models import AuditEvent, Rolle, Team, User
+from vorort.core.models import AuditChainHead, AuditEvent, Rolle, Team, User
 from vorort.core.tests.factories import TEST_PASSWORD, TeamFactory, UserFactory
 from vorort.personen.selectors import access_person_by_id
 
@@ -274,17 +274,14 @@ def test_protokoll_needs_permission_and_never_shows_other_mandant(client, sachbe
 
 
 def test_protokoll_shows_a_broken_chain_in_red(client, datenschutz_wagner, gelesen, testkreis):
-    from django.db import connection
-
-    record_event(AuditEvent.Typ.PERSON_GELESEN, acting_user=datenschutz_wagner, zweck="Test")
-    with connection.cursor() as cursor:
-        # Tampering behind the application's back (the append-only trigger covers UPDATE only).
-        cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update")
-        cursor.execute("UPDATE core_auditevent SET zweck = 'gefälscht' WHERE typ = %s AND acting_user_id = %s",
-                       [AuditEvent.Typ.PERSON_GELESEN, datenschutz_wagner.pk])
     anmelden(client, datenschutz_wagner)
+    assert "Protokollkette vollständig und unverändert" in client.get(reverse("core:protokoll")).content.decode()
+    # The head names one more event than exists, as if the newest entry had been deleted; the
+    # next event (this search) then leaves a gap in the numbering.
+    AuditChainHead.objects.filter(mandant=testkreis).update(last_seq=F("last_seq") + 1)
     html = client.get(reverse("core:protokoll")).content.decode()
-    assert "Protokollkette beschädigt" in html
+    assert "Protokollkette beschädigt: 1 Unstimmigkeit" in html
+    assert "Lücke oder Einschub" in html
 
 
 # --- Administration ------------------------------------------------------------------------
