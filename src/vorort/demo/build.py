@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from vorort.core.audit import record_event
+from vorort.core.db import optimize
 from vorort.core.models import AuditEvent, Mandant, Rolle, User
 from vorort.core.roles import sync_roles
 from vorort.demo.iban import bic_of, german_iban
@@ -126,6 +127,7 @@ def build_demo(*, seed: int = 2025, scale: float = 1.0, verbose: bool = False) -
                          "teile": namen, "anzahl": context.zaehler},
             )
             ergebnis.zaehler[mandant.kurzname] = dict(context.zaehler)
+    optimize()  # planner statistics for the freshly loaded tables (the person search needs them)
     return ergebnis
 
 
