@@ -1,0 +1,91 @@
+"""Permission-checked reads of Anträge, Berechnungen, Bewilligungen and Zahlläufe, and the worklists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from vorort.core.audit import record_event
+from vorort.core.exceptions import NotFound
+from vorort.core.models import AuditEvent, User
+from vorort.leistung.eingabe import plus_monate
+from vorort.leistung.models import Antrag, Berechnung, Bewilligung, Unterlage, Zahllauf
+
+
+def access_antrag_by_id(user: User, antrag_id: int, *, zweck: str = "") -> Antrag:
+    """Return the Antrag if the user may see it; the read of the BG's file is recorded with a `zweck`."""
+    try:
+        antrag = Antrag.objects.visible_to(user).select_related("bedarfsgemeinschaft").get(pk=antrag_id)
+    except Antrag.DoesNotExist:
+        raise NotFound("Antrag nicht gefunden.") from None
+    if zweck:
+        record_event(AuditEvent.Typ.BG_GELESEN, acting_user=user, bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
+                     zweck=zweck)
+    return antrag
+
+
+def access_berechnung_by_id(user: User, berechnung_id: int) -> Berechnung:
+    try:
+        return Berechnung.objects.visible_to(user).select_related("antrag", "erstellt_von").get(pk=berechnung_id)
+    except Berechnung.DoesNotExist:
+        raise NotFound("Berechnung nicht gefunden.") from None
+
+
+def access_bewilligung_by_id(user: User, bewilligung_id: int) -> Bewilligung:
+    try:
+        return Bewilligung.objects.visible_to(user).select_related(
+            "antrag", "bedarfsgemeinschaft", "erstellt_von", "freigegeben_von").get(pk=bewilligung_id)
+    except Bewilligung.DoesNotExist:
+        raise NotFound("Bewilligung nicht gefunden.") from None
+
+
+def zahllaeufe_for_mandant(user: User) -> QuerySet[Zahllauf]:
+    if not user.has_perm("leistung.view_zahllauf"):
+        return Zahllauf.objects.none()
+    return Zahllauf.objects.filter(mandant_id=user.mandant_id).select_related("job")
+
+
+def access_zahllauf_by_id(user: User, zahllauf_id: int) -> Zahllauf:
+    try:
+        return zahllaeufe_for_mandant(user).get(pk=zahllauf_id)
+    except Zahllauf.DoesNotExist:
+        raise NotFound("Zahllauf nicht gefunden.") from None
+
+
+@dataclass
+class Arbeitsvorrat:
+    offene_antraege: list[Antrag]
+    weiterbewilligung_faellig: list[Bewilligung]
+    freigaben: list[Bewilligung]
+    unterlagen_ueberfaellig: list[Unterlage]
+
+
+def arbeitsvorrat_for_user(user: User, *, heute: date | None = None, limit: int = 50) -> Arbeitsvorrat:
+    """The four worklists of the benefits team, each limited to what the user may see."""
+    heute = heute or timezone.localdate()
+    antraege = Antrag.objects.visible_to(user)
+    bewilligungen = Bewilligung.objects.visible_to(user)
+    neuere = Bewilligung.objects.filter(
+        bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), von__gt=OuterRef("bis"),
+        status__in=[Bewilligung.Status.BEWILLIGT, Bewilligung.Status.FREIGABE_AUSSTEHEND],
+    )
+    offener_wba = Antrag.objects.offen().filter(bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"),
+                                                art=Antrag.Art.WEITERBEWILLIGUNG)
+    return Arbeitsvorrat(
+        offene_antraege=list(antraege.offen().select_related("bedarfsgemeinschaft").order_by("antragsdatum")[:limit]),
+        weiterbewilligung_faellig=list(
+            bewilligungen.filter(status=Bewilligung.Status.BEWILLIGT, bis__gte=heute, bis__lt=plus_monate(heute.replace(day=1), 3))
+            .filter(~Exists(neuere), ~Exists(offener_wba)).select_related("bedarfsgemeinschaft").order_by("bis")[:limit]
+        ),
+        freigaben=list(
+            bewilligungen.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND).exclude(erstellt_von=user)
+            .select_related("bedarfsgemeinschaft", "erstellt_von").order_by("erstellt_am")[:limit]
+        ),
+        unterlagen_ueberfaellig=list(
+            Unterlage.objects.filter(antrag__in=antraege.offen(), eingegangen_am__isnull=True, frist__lt=heute)
+            .select_related("antrag__bedarfsgemeinschaft").order_by("frist")[:limit]
+        ),
+    )
