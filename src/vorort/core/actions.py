@@ -20,8 +20,20 @@ from vorort.core.exceptions import NotAllowed, NotFound
 from vorort.core.models import AuditEvent, Mandant, Rolle, Team, User
 
 MANDANT_AENDERBAR = (
-    "name", "traeger", "strasse", "plz", "ort", "telefon", "email", "website", "briefkopf", "motto",
-    "bank_name", "iban", "bic", "glaeubiger_id",
+    "name",
+    "traeger",
+    "strasse",
+    "plz",
+    "ort",
+    "telefon",
+    "email",
+    "website",
+    "briefkopf",
+    "motto",
+    "bank_name",
+    "iban",
+    "bic",
+    "glaeubiger_id",
 )
 
 
@@ -52,6 +64,7 @@ def _set_roles(user: User, rollen: Iterable[Rolle]) -> None:
 
 # --- Second factor --------------------------------------------------------------------------
 
+
 def has_confirmed_device(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
@@ -80,8 +93,12 @@ def confirm_totp_device(user: User, device: TOTPDevice, token: str) -> bool:
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record_event(AuditEvent.Typ.ZWEITER_FAKTOR_EINGERICHTET, acting_user=user, objekt=device,
-                 zweck="Einrichtung zweiter Faktor")
+    record_event(
+        AuditEvent.Typ.ZWEITER_FAKTOR_EINGERICHTET,
+        acting_user=user,
+        objekt=device,
+        zweck="Einrichtung zweiter Faktor",
+    )
     return True
 
 
@@ -91,49 +108,91 @@ def reset_second_factor(user: User, *, acting_user: User) -> int:
     _require(acting_user, "core.manage_users", "zweite Faktoren zurückzusetzen")
     _same_mandant(acting_user, user)
     anzahl, _detail = TOTPDevice.objects.filter(user=user).delete()
-    record_event(AuditEvent.Typ.BENUTZER_GEAENDERT, acting_user=acting_user, objekt=user,
-                 details={"benutzer": user.username, "zweiter_faktor": "zurückgesetzt", "geraete": anzahl})
+    record_event(
+        AuditEvent.Typ.BENUTZER_GEAENDERT,
+        acting_user=acting_user,
+        objekt=user,
+        details={"benutzer": user.username, "zweiter_faktor": "zurückgesetzt", "geraete": anzahl},
+    )
     return anzahl
 
 
 # --- Users ----------------------------------------------------------------------------------
 
+
 @transaction.atomic(durable=True)
-def create_user(*, username: str, first_name: str, last_name: str, email: str, password: str,
-                teams: Iterable[Team] = (), rollen: Iterable[Rolle] = (), acting_user: User) -> User:
+def create_user(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    teams: Iterable[Team] = (),
+    rollen: Iterable[Rolle] = (),
+    acting_user: User,
+) -> User:
     """Create a staff user of the acting administrator's Mandant."""
     _require(acting_user, "core.manage_users", "Benutzer/innen anzulegen")
     teams = _teams_of_mandant(acting_user, teams)
     rollen = list(rollen)
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": f"Der Benutzername „{username}“ ist bereits vergeben. "
-                                           "Bitte wählen Sie einen anderen."})
-    user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(),
-                email=email.strip(), mandant_id=acting_user.mandant_id)
+        raise ValidationError(
+            {
+                "username": f"Der Benutzername „{username}“ ist bereits vergeben. "
+                "Bitte wählen Sie einen anderen."
+            }
+        )
+    user = User(
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+        mandant_id=acting_user.mandant_id,
+    )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     user.teams.set(teams)
     _set_roles(user, rollen)
-    record_event(AuditEvent.Typ.BENUTZER_ANGELEGT, acting_user=acting_user, objekt=user,
-                 details={"benutzer": user.username, "teams": [t.kuerzel for t in teams],
-                          "rollen": [Rolle(r).value for r in rollen]})
+    record_event(
+        AuditEvent.Typ.BENUTZER_ANGELEGT,
+        acting_user=acting_user,
+        objekt=user,
+        details={
+            "benutzer": user.username,
+            "teams": [t.kuerzel for t in teams],
+            "rollen": [Rolle(r).value for r in rollen],
+        },
+    )
     return user
 
 
 @transaction.atomic(durable=True)
-def update_user(user: User, *, first_name: str, last_name: str, email: str, is_active: bool,
-                teams: Iterable[Team], rollen: Iterable[Rolle] | None = None, acting_user: User) -> User:
+def update_user(
+    user: User,
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    is_active: bool,
+    teams: Iterable[Team],
+    rollen: Iterable[Rolle] | None = None,
+    acting_user: User,
+) -> User:
     """Change a user's name, e-mail, teams, active flag and (optionally) roles."""
     _require(acting_user, "core.manage_users", "Benutzer/innen zu ändern")
     _same_mandant(acting_user, user)
     teams = _teams_of_mandant(acting_user, teams)
     if user.pk == acting_user.pk and not is_active:
         raise ValidationError({"is_active": "Sie können Ihr eigenes Konto nicht deaktivieren."})
-    if (user.pk == acting_user.pk and rollen is not None
-            and Rolle.ADMINISTRATION not in {Rolle(r) for r in rollen}):
+    if (
+        user.pk == acting_user.pk
+        and rollen is not None
+        and Rolle.ADMINISTRATION not in {Rolle(r) for r in rollen}
+    ):
         raise ValidationError({"rollen": "Sie können sich die Rolle Administration nicht selbst entziehen."})
     alt = _user_snapshot(user)
     user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email.strip()
@@ -144,10 +203,16 @@ def update_user(user: User, *, first_name: str, last_name: str, email: str, is_a
     if rollen is not None:
         _set_roles(user, rollen)
     neu = _user_snapshot(user)
-    record_event(AuditEvent.Typ.BENUTZER_GEAENDERT, acting_user=acting_user, objekt=user,
-                 details={"benutzer": user.username,
-                          "alt": {k: v for k, v in alt.items() if neu[k] != v},
-                          "neu": {k: v for k, v in neu.items() if alt[k] != v}})
+    record_event(
+        AuditEvent.Typ.BENUTZER_GEAENDERT,
+        acting_user=acting_user,
+        objekt=user,
+        details={
+            "benutzer": user.username,
+            "alt": {k: v for k, v in alt.items() if neu[k] != v},
+            "neu": {k: v for k, v in neu.items() if alt[k] != v},
+        },
+    )
     return user
 
 
@@ -161,35 +226,57 @@ def set_user_roles(user: User, rollen: Iterable[Rolle], *, acting_user: User) ->
         raise ValidationError({"rollen": "Sie können sich die Rolle Administration nicht selbst entziehen."})
     alt = sorted(r.value for r in user.rollen)
     _set_roles(user, rollen)
-    record_event(AuditEvent.Typ.BENUTZER_GEAENDERT, acting_user=acting_user, objekt=user,
-                 details={"benutzer": user.username, "alt": {"rollen": alt},
-                          "neu": {"rollen": sorted(r.value for r in rollen)}})
+    record_event(
+        AuditEvent.Typ.BENUTZER_GEAENDERT,
+        acting_user=acting_user,
+        objekt=user,
+        details={
+            "benutzer": user.username,
+            "alt": {"rollen": alt},
+            "neu": {"rollen": sorted(r.value for r in rollen)},
+        },
+    )
     return user
 
 
 def _user_snapshot(user: User) -> dict:
     return {
-        "vorname": user.first_name, "nachname": user.last_name, "email": user.email, "aktiv": user.is_active,
+        "vorname": user.first_name,
+        "nachname": user.last_name,
+        "email": user.email,
+        "aktiv": user.is_active,
         "teams": sorted(user.teams.values_list("kuerzel", flat=True)),
-        "rollen": sorted(user.groups.filter(name__in=[r.value for r in Rolle]).values_list("name", flat=True)),
+        "rollen": sorted(
+            user.groups.filter(name__in=[r.value for r in Rolle]).values_list("name", flat=True)
+        ),
     }
 
 
 # --- Teams and Mandant ----------------------------------------------------------------------
+
 
 @transaction.atomic(durable=True)
 def create_team(*, name: str, kuerzel: str, beschreibung: str = "", acting_user: User) -> Team:
     _require(acting_user, "core.manage_users", "Teams anzulegen")
     kuerzel = kuerzel.strip()
     if Team.objects.filter(mandant_id=acting_user.mandant_id, kuerzel__iexact=kuerzel).exists():
-        raise ValidationError({"kuerzel": f"Das Kürzel „{kuerzel}“ hat schon ein anderes Team. "
-                                          "Bitte wählen Sie ein anderes."})
-    team = Team(mandant_id=acting_user.mandant_id, name=name.strip(), kuerzel=kuerzel,
-                beschreibung=beschreibung.strip())
+        raise ValidationError(
+            {"kuerzel": f"Das Kürzel „{kuerzel}“ hat schon ein anderes Team. Bitte wählen Sie ein anderes."}
+        )
+    team = Team(
+        mandant_id=acting_user.mandant_id,
+        name=name.strip(),
+        kuerzel=kuerzel,
+        beschreibung=beschreibung.strip(),
+    )
     team.full_clean()
     team.save()
-    record_event(AuditEvent.Typ.TEAM_ANGELEGT, acting_user=acting_user, objekt=team,
-                 details={"name": team.name, "kuerzel": team.kuerzel})
+    record_event(
+        AuditEvent.Typ.TEAM_ANGELEGT,
+        acting_user=acting_user,
+        objekt=team,
+        details={"name": team.name, "kuerzel": team.kuerzel},
+    )
     return team
 
 
@@ -198,17 +285,22 @@ def update_team(team: Team, *, name: str, kuerzel: str, beschreibung: str = "", 
     _require(acting_user, "core.manage_users", "Teams zu ändern")
     _same_mandant(acting_user, team)
     kuerzel = kuerzel.strip()
-    if (Team.objects.filter(mandant_id=acting_user.mandant_id, kuerzel__iexact=kuerzel)
-            .exclude(pk=team.pk).exists()):
-        raise ValidationError({"kuerzel": f"Das Kürzel „{kuerzel}“ hat schon ein anderes Team. "
-                                          "Bitte wählen Sie ein anderes."})
+    if (
+        Team.objects.filter(mandant_id=acting_user.mandant_id, kuerzel__iexact=kuerzel)
+        .exclude(pk=team.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"kuerzel": f"Das Kürzel „{kuerzel}“ hat schon ein anderes Team. Bitte wählen Sie ein anderes."}
+        )
     alt = {"name": team.name, "kuerzel": team.kuerzel, "beschreibung": team.beschreibung}
     team.name, team.kuerzel, team.beschreibung = name.strip(), kuerzel, beschreibung.strip()
     team.full_clean()
     team.save(update_fields=["name", "kuerzel", "beschreibung"])
     neu = {"name": team.name, "kuerzel": team.kuerzel, "beschreibung": team.beschreibung}
-    record_event(AuditEvent.Typ.TEAM_GEAENDERT, acting_user=acting_user, objekt=team,
-                 details={"alt": alt, "neu": neu})
+    record_event(
+        AuditEvent.Typ.TEAM_GEAENDERT, acting_user=acting_user, objekt=team, details={"alt": alt, "neu": neu}
+    )
     return team
 
 
@@ -229,16 +321,23 @@ def update_mandant(aenderungen: dict, *, acting_user: User) -> Mandant:
         return mandant
     mandant.full_clean()
     mandant.save()
-    record_event(AuditEvent.Typ.MANDANT_GEAENDERT, acting_user=acting_user, mandant=mandant, objekt=mandant,
-                 details={"alt": alt, "neu": neu})
+    record_event(
+        AuditEvent.Typ.MANDANT_GEAENDERT,
+        acting_user=acting_user,
+        mandant=mandant,
+        objekt=mandant,
+        details={"alt": alt, "neu": neu},
+    )
     return mandant
 
 
 # --- Audit log (reads that are themselves recorded) ------------------------------------------
 
+
 @transaction.atomic(durable=True)
-def record_protokoll_zugriff(*, acting_user: User, export_format: str | None, kriterien: dict,
-                             treffer: int) -> None:
+def record_protokoll_zugriff(
+    *, acting_user: User, export_format: str | None, kriterien: dict, treffer: int
+) -> None:
     """Record that the Protokoll was searched or exported, with the filter used."""
     _require(acting_user, "core.view_auditlog", "das Protokoll zu durchsuchen")
     typ = AuditEvent.Typ.PROTOKOLL_EXPORTIERT if export_format else AuditEvent.Typ.PROTOKOLL_DURCHSUCHT

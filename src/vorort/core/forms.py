@@ -39,8 +39,10 @@ def datumsfeld(label: str, *, error_messages: dict | None = None, **kwargs) -> f
         label=label,
         input_formats=["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"],
         widget=forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein, z. B. 24.12.2026.",
-                        **(error_messages or {})},
+        error_messages={
+            "invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein, z. B. 24.12.2026.",
+            **(error_messages or {}),
+        },
         help_text=DATUM_HINWEIS,
         **kwargs,
     )
@@ -70,8 +72,9 @@ class CodeForm(KernFormMixin, forms.Form):
         min_length=6,
         validators=[RegexValidator(r"^\d{6}$", "Der Code besteht aus genau 6 Ziffern.")],
         help_text="Den Code zeigt Ihre Authenticator-App; er wechselt alle 30 Sekunden.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
-                                      "pattern": "[0-9]{6}"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
         error_messages={
             "required": "Bitte geben Sie den sechsstelligen Code aus Ihrer Authenticator-App ein.",
             "min_length": "Der Code besteht aus genau 6 Ziffern.",
@@ -85,26 +88,39 @@ class CodeForm(KernFormMixin, forms.Form):
 
 # --- Datenschutz ----------------------------------------------------------------------------
 
+
 class ProtokollFilterForm(KernFormMixin, forms.Form):
     person = forms.CharField(
-        label="Person", required=False, max_length=100,
+        label="Person",
+        required=False,
+        max_length=100,
         help_text="Kundennummer (z. B. K000000001) oder Nachname",
     )
     benutzer = forms.ModelChoiceField(
-        label="Benutzer/in", required=False, queryset=User.objects.none(), empty_label="alle",
+        label="Benutzer/in",
+        required=False,
+        queryset=User.objects.none(),
+        empty_label="alle",
     )
     typ = forms.TypedChoiceField(
-        label="Ereignis", required=False, coerce=int, empty_value=None,
+        label="Ereignis",
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", "alle"), *AuditEvent.Typ.choices],
     )
     von = forms.DateField(
-        label="von", required=False, input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        label="von",
+        required=False,
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
         widget=forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric"}),
         help_text="TT.MM.JJJJ",
         error_messages={"invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein."},
     )
     bis = forms.DateField(
-        label="bis", required=False, input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        label="bis",
+        required=False,
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
         widget=forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric"}),
         help_text="TT.MM.JJJJ",
         error_messages={"invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein."},
@@ -113,40 +129,58 @@ class ProtokollFilterForm(KernFormMixin, forms.Form):
     def __init__(self, *args, mandant_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["benutzer"].queryset = User.objects.filter(mandant_id=mandant_id).order_by("last_name")
-        self.fields["benutzer"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        self.fields["benutzer"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username})"
+        )
 
     def clean(self):
         daten = super().clean()
         if daten.get("von") and daten.get("bis") and daten["von"] > daten["bis"]:
-            self.add_error("bis", "Das Ende des Zeitraums liegt vor dem Anfang. Bitte tauschen Sie die Daten.")
+            self.add_error(
+                "bis", "Das Ende des Zeitraums liegt vor dem Anfang. Bitte tauschen Sie die Daten."
+            )
         return daten
 
 
 # --- Administration -------------------------------------------------------------------------
 
+
 class BenutzerForm(KernFormMixin, forms.Form):
     username = forms.CharField(
-        label="Benutzername", max_length=150,
+        label="Benutzername",
+        max_length=150,
         validators=[RegexValidator(r"^[\w.@+-]+\Z", "Erlaubt sind Buchstaben, Ziffern und . @ + - _")],
         error_messages={"required": "Bitte geben Sie einen Benutzernamen ein."},
     )
-    first_name = forms.CharField(label="Vorname", max_length=150,
-                                 error_messages={"required": "Bitte geben Sie den Vornamen ein."})
-    last_name = forms.CharField(label="Nachname", max_length=150,
-                                error_messages={"required": "Bitte geben Sie den Nachnamen ein."})
-    email = forms.EmailField(label="E-Mail", required=False,
-                             error_messages={"invalid": "Bitte geben Sie eine gültige E-Mail-Adresse ein."})
+    first_name = forms.CharField(
+        label="Vorname", max_length=150, error_messages={"required": "Bitte geben Sie den Vornamen ein."}
+    )
+    last_name = forms.CharField(
+        label="Nachname", max_length=150, error_messages={"required": "Bitte geben Sie den Nachnamen ein."}
+    )
+    email = forms.EmailField(
+        label="E-Mail",
+        required=False,
+        error_messages={"invalid": "Bitte geben Sie eine gültige E-Mail-Adresse ein."},
+    )
     password = forms.CharField(
-        label="Erstes Passwort", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="Erstes Passwort",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="Mindestens 12 Zeichen; die Person ändert es bei der ersten Anmeldung.",
         error_messages={"required": "Bitte vergeben Sie ein erstes Passwort."},
     )
-    teams = forms.ModelMultipleChoiceField(label="Teams", required=False, queryset=Team.objects.none(),
-                                           widget=forms.CheckboxSelectMultiple)
-    rollen = forms.MultipleChoiceField(label="Rollen", required=False, choices=Rolle.choices,
-                                       widget=forms.CheckboxSelectMultiple)
-    is_active = forms.BooleanField(label="Konto aktiv", required=False, initial=True,
-                                   help_text="Deaktivierte Konten können sich nicht mehr anmelden.")
+    teams = forms.ModelMultipleChoiceField(
+        label="Teams", required=False, queryset=Team.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    rollen = forms.MultipleChoiceField(
+        label="Rollen", required=False, choices=Rolle.choices, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(
+        label="Konto aktiv",
+        required=False,
+        initial=True,
+        help_text="Deaktivierte Konten können sich nicht mehr anmelden.",
+    )
 
     def __init__(self, *args, mandant_id: int, neu: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,10 +193,15 @@ class BenutzerForm(KernFormMixin, forms.Form):
 
 
 class TeamForm(KernFormMixin, forms.Form):
-    name = forms.CharField(label="Name", max_length=100,
-                           error_messages={"required": "Bitte geben Sie den Namen des Teams ein."})
-    kuerzel = forms.CharField(label="Kürzel", max_length=20, help_text="z. B. L1; eindeutig im Jobcenter",
-                              error_messages={"required": "Bitte geben Sie ein Kürzel ein."})
+    name = forms.CharField(
+        label="Name", max_length=100, error_messages={"required": "Bitte geben Sie den Namen des Teams ein."}
+    )
+    kuerzel = forms.CharField(
+        label="Kürzel",
+        max_length=20,
+        help_text="z. B. L1; eindeutig im Jobcenter",
+        error_messages={"required": "Bitte geben Sie ein Kürzel ein."},
+    )
     beschreibung = forms.CharField(label="Beschreibung", max_length=200, required=False)
 
 
@@ -174,7 +213,9 @@ class MandantForm(KernFormMixin, forms.ModelForm):
         error_messages = {
             "name": {"required": "Bitte geben Sie den Namen des Jobcenters ein."},
             "email": {"invalid": "Bitte geben Sie eine gültige E-Mail-Adresse ein."},
-            "website": {"invalid": "Bitte geben Sie eine vollständige Adresse ein, z. B. https://jobcenter.example.de"},
+            "website": {
+                "invalid": "Bitte geben Sie eine vollständige Adresse ein, z. B. https://jobcenter.example.de"
+            },
         }
 
     def clean_iban(self) -> str:

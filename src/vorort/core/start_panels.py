@@ -64,7 +64,8 @@ def _zuletzt_geoeffnet(user: User) -> dict:
 
     reads = (
         AuditEvent.objects.filter(
-            mandant_id=user.mandant_id, acting_user=user,
+            mandant_id=user.mandant_id,
+            acting_user=user,
             typ__in=[AuditEvent.Typ.PERSON_GELESEN, AuditEvent.Typ.BG_GELESEN],
         )
         .order_by("-seq")
@@ -120,17 +121,62 @@ def _kennzahlen(user: User) -> dict:
 
 _FALLARBEIT = (Rolle.LEISTUNG, Rolle.INTEGRATION, Rolle.TEAMLEITUNG)
 
-register(Kachel("suche", "Person suchen", "core/kacheln/suche.html",
-                zeigen=lambda user: user.has_perm("personen.view_person"), reihenfolge=10))
-register(Kachel("meine_bgs", "Bedarfsgemeinschaften meines Teams", "core/kacheln/meine_bgs.html",
-                zeigen=_hat_rolle(*_FALLARBEIT), kontext=_meine_bgs, reihenfolge=20))
-register(Kachel("zuletzt", "Zuletzt geöffnete Akten", "core/kacheln/zuletzt.html",
-                zeigen=_hat_rolle(*_FALLARBEIT), kontext=_zuletzt_geoeffnet, reihenfolge=30))
-register(Kachel("protokoll", "Protokoll", "core/kacheln/protokoll.html",
-                zeigen=lambda user: user.has_perm("core.view_auditlog"), kontext=_protokoll, reihenfolge=40))
-register(Kachel("verwaltung", "Verwaltung", "core/kacheln/verwaltung.html",
-                zeigen=lambda user: user.has_perm("core.manage_users") or user.has_perm("core.manage_mandant"),
-                kontext=_verwaltung, reihenfolge=50))
-register(Kachel("kennzahlen", "Kennzahlen des Jobcenters", "core/kacheln/kennzahlen.html",
-                zeigen=_hat_rolle(Rolle.CONTROLLING, Rolle.GESCHAEFTSFUEHRUNG), kontext=_kennzahlen,
-                reihenfolge=60))
+register(
+    Kachel(
+        "suche",
+        "Person suchen",
+        "core/kacheln/suche.html",
+        zeigen=lambda user: user.has_perm("personen.view_person"),
+        reihenfolge=10,
+    )
+)
+register(
+    Kachel(
+        "meine_bgs",
+        "Bedarfsgemeinschaften meines Teams",
+        "core/kacheln/meine_bgs.html",
+        zeigen=_hat_rolle(*_FALLARBEIT),
+        kontext=_meine_bgs,
+        reihenfolge=20,
+    )
+)
+register(
+    Kachel(
+        "zuletzt",
+        "Zuletzt geöffnete Akten",
+        "core/kacheln/zuletzt.html",
+        zeigen=_hat_rolle(*_FALLARBEIT),
+        kontext=_zuletzt_geoeffnet,
+        reihenfolge=30,
+    )
+)
+register(
+    Kachel(
+        "protokoll",
+        "Protokoll",
+        "core/kacheln/protokoll.html",
+        zeigen=lambda user: user.has_perm("core.view_auditlog"),
+        kontext=_protokoll,
+        reihenfolge=40,
+    )
+)
+register(
+    Kachel(
+        "verwaltung",
+        "Verwaltung",
+        "core/kacheln/verwaltung.html",
+        zeigen=lambda user: user.has_perm("core.manage_users") or user.has_perm("core.manage_mandant"),
+        kontext=_verwaltung,
+        reihenfolge=50,
+    )
+)
+register(
+    Kachel(
+        "kennzahlen",
+        "Kennzahlen des Jobcenters",
+        "core/kacheln/kennzahlen.html",
+        zeigen=_hat_rolle(Rolle.CONTROLLING, Rolle.GESCHAEFTSFUEHRUNG),
+        kontext=_kennzahlen,
+        reihenfolge=60,
+    )
+)

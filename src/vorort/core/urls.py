@@ -10,12 +10,21 @@ urlpatterns = [
     path("zweiter-faktor/", views.zweiter_faktor, name="zweiter_faktor"),
     path("zweiter-faktor/einrichten/", views.zweiter_faktor_einrichten, name="zweiter_faktor_einrichten"),
     path("datenschutz/protokoll/", views_datenschutz.protokoll, name="protokoll"),
-    path("datenschutz/protokoll/export.<str:format>", views_datenschutz.protokoll_export, name="protokoll_export"),
+    path(
+        "datenschutz/protokoll/export.<str:format>",
+        views_datenschutz.protokoll_export,
+        name="protokoll_export",
+    ),
     path("verwaltung/benutzer/", views_verwaltung.benutzer_liste, name="benutzer_liste"),
     path("verwaltung/benutzer/neu/", views_verwaltung.benutzer_neu, name="benutzer_neu"),
-    path("verwaltung/benutzer/<int:user_id>/", views_verwaltung.benutzer_bearbeiten, name="benutzer_bearbeiten"),
-    path("verwaltung/benutzer/<int:user_id>/zweiter-faktor-zuruecksetzen/",
-         views_verwaltung.zweiten_faktor_zuruecksetzen, name="zweiten_faktor_zuruecksetzen"),
+    path(
+        "verwaltung/benutzer/<int:user_id>/", views_verwaltung.benutzer_bearbeiten, name="benutzer_bearbeiten"
+    ),
+    path(
+        "verwaltung/benutzer/<int:user_id>/zweiter-faktor-zuruecksetzen/",
+        views_verwaltung.zweiten_faktor_zuruecksetzen,
+        name="zweiten_faktor_zuruecksetzen",
+    ),
     path("verwaltung/teams/", views_verwaltung.team_liste, name="team_liste"),
     path("verwaltung/teams/neu/", views_verwaltung.team_neu, name="team_neu"),
     path("verwaltung/teams/<int:team_id>/", views_verwaltung.team_bearbeiten, name="team_bearbeiten"),

@@ -31,8 +31,9 @@ from vorort.core.start_panels import kacheln_for
 
 def _safe_next(request: HttpRequest) -> str:
     ziel = request.POST.get("next") or request.GET.get("next") or ""
-    if ziel and url_has_allowed_host_and_scheme(ziel, allowed_hosts={request.get_host()},
-                                                require_https=request.is_secure()):
+    if ziel and url_has_allowed_host_and_scheme(
+        ziel, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return ziel
     return reverse("core:start")
 
@@ -75,9 +76,12 @@ def zweiter_faktor(request: HttpRequest) -> HttpResponse:
             if django_otp.verify_token(request.user, geraet.persistent_id, form.cleaned_data["code"]):
                 django_otp.login(request, geraet)
                 return redirect(ziel)
-        form.add_error("code", "Der Code stimmt nicht oder ist abgelaufen. Bitte geben Sie den aktuellen "
-                               "Code aus Ihrer Authenticator-App ein. Nach mehreren Fehlversuchen müssen Sie "
-                               "kurz warten.")
+        form.add_error(
+            "code",
+            "Der Code stimmt nicht oder ist abgelaufen. Bitte geben Sie den aktuellen "
+            "Code aus Ihrer Authenticator-App ein. Nach mehreren Fehlversuchen müssen Sie "
+            "kurz warten.",
+        )
     return render(request, "core/zweiter_faktor.html", {"form": form, "next": ziel})
 
 
@@ -93,17 +97,27 @@ def zweiter_faktor_einrichten(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if confirm_totp_device(request.user, geraet, form.cleaned_data["code"]):
             django_otp.login(request, geraet)
-            messages.success(request, "Der zweite Faktor ist eingerichtet. Bei der nächsten Anmeldung "
-                                      "fragen wir nach dem Code aus Ihrer App.")
+            messages.success(
+                request,
+                "Der zweite Faktor ist eingerichtet. Bei der nächsten Anmeldung "
+                "fragen wir nach dem Code aus Ihrer App.",
+            )
             return redirect(ziel)
-        form.add_error("code", "Der Code stimmt nicht. Bitte prüfen Sie, ob die Uhrzeit Ihres Telefons "
-                               "stimmt, und geben Sie den aktuell angezeigten Code ein.")
-    return render(request, "core/zweiter_faktor_einrichten.html", {
-        "form": form,
-        "next": ziel,
-        "qr_data_uri": _qr_data_uri(geraet.config_url),
-        "geheimnis": _gruppiert(base64.b32encode(geraet.bin_key).decode()),
-    })
+        form.add_error(
+            "code",
+            "Der Code stimmt nicht. Bitte prüfen Sie, ob die Uhrzeit Ihres Telefons "
+            "stimmt, und geben Sie den aktuell angezeigten Code ein.",
+        )
+    return render(
+        request,
+        "core/zweiter_faktor_einrichten.html",
+        {
+            "form": form,
+            "next": ziel,
+            "qr_data_uri": _qr_data_uri(geraet.config_url),
+            "geheimnis": _gruppiert(base64.b32encode(geraet.bin_key).decode()),
+        },
+    )
 
 
 def _qr_data_uri(text: str) -> str:
@@ -115,7 +129,7 @@ def _qr_data_uri(text: str) -> str:
 
 
 def _gruppiert(geheimnis: str) -> str:
-    return " ".join(geheimnis[i:i + 4] for i in range(0, len(geheimnis), 4))
+    return " ".join(geheimnis[i : i + 4] for i in range(0, len(geheimnis), 4))
 
 
 class AbmeldenView(auth_views.LogoutView):

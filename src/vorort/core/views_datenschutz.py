@@ -37,7 +37,9 @@ def _person_ids(user: User, begriff: str) -> dict[int, object]:
     from vorort.personen.models import Person
     from vorort.personen.normalize import fold
 
-    personen = Person.objects.filter(mandant_id=user.mandant_id).only("pk", "vorname", "nachname", "kundennummer")
+    personen = Person.objects.filter(mandant_id=user.mandant_id).only(
+        "pk", "vorname", "nachname", "kundennummer"
+    )
     if _KUNDENNUMMER.match(begriff):
         personen = personen.filter(kundennummer__iexact=begriff)
     else:
@@ -65,7 +67,9 @@ def _filtered(user: User, daten: dict) -> tuple[object, dict]:
         events = events.filter(zeitpunkt__gte=datetime.combine(daten["von"], time.min, tzinfo=tz))
         kriterien["von"] = daten["von"].isoformat()
     if daten.get("bis"):
-        events = events.filter(zeitpunkt__lt=datetime.combine(daten["bis"] + timedelta(days=1), time.min, tzinfo=tz))
+        events = events.filter(
+            zeitpunkt__lt=datetime.combine(daten["bis"] + timedelta(days=1), time.min, tzinfo=tz)
+        )
         kriterien["bis"] = daten["bis"].isoformat()
     return events, kriterien
 
@@ -78,16 +82,24 @@ def protokoll(request: HttpRequest) -> HttpResponse:
     if not request.GET or form.is_valid():
         events, kriterien = _filtered(request.user, form.cleaned_data if request.GET else {})
         seite = Paginator(events, JE_SEITE).get_page(request.GET.get("seite"))
-        record_protokoll_zugriff(acting_user=request.user, export_format=None, kriterien=kriterien,
-                                 treffer=seite.paginator.count)
+        record_protokoll_zugriff(
+            acting_user=request.user, export_format=None, kriterien=kriterien, treffer=seite.paginator.count
+        )
         abfrage = _ohne_seite(request)
         seite.object_list = _namen_aufloesen(request.user, seite.object_list)
     _geprueft, probleme = verify_chains()
     eigene = [p for p in probleme if p.mandant_id == request.user.mandant_id]
-    return render(request, "core/datenschutz/protokoll.html", {
-        "form": form, "seite": seite, "abfrage": abfrage,
-        "probleme": eigene[:10], "anzahl_probleme": len(eigene),
-    })
+    return render(
+        request,
+        "core/datenschutz/protokoll.html",
+        {
+            "form": form,
+            "seite": seite,
+            "abfrage": abfrage,
+            "probleme": eigene[:10],
+            "anzahl_probleme": len(eigene),
+        },
+    )
 
 
 @login_required
@@ -100,17 +112,29 @@ def protokoll_export(request: HttpRequest, format: str) -> HttpResponse:
         return render(request, "core/datenschutz/protokoll.html", {"form": form, "seite": None}, status=400)
     events, kriterien = _filtered(request.user, form.cleaned_data if request.GET else {})
     zeilen = events_for_export(events.order_by("seq"))
-    record_protokoll_zugriff(acting_user=request.user, export_format=format, kriterien=kriterien,
-                             treffer=len(zeilen))
+    record_protokoll_zugriff(
+        acting_user=request.user, export_format=format, kriterien=kriterien, treffer=len(zeilen)
+    )
     dateiname = f"protokoll-{timezone.localdate().strftime('%Y-%m-%d')}.{format}"
     if format == "json":
-        antwort = HttpResponse(json.dumps(zeilen, ensure_ascii=False, indent=2),
-                               content_type="application/json; charset=utf-8")
+        antwort = HttpResponse(
+            json.dumps(zeilen, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        )
     else:
         puffer = io.StringIO()
         # Semicolon and BOM: the format German spreadsheet programs open without an import dialog.
         puffer.write("\ufeff")
-        spalten = ["nummer", "zeitpunkt", "ereignis", "benutzer", "name", "person_id", "bg_id", "zweck", "details"]
+        spalten = [
+            "nummer",
+            "zeitpunkt",
+            "ereignis",
+            "benutzer",
+            "name",
+            "person_id",
+            "bg_id",
+            "zweck",
+            "details",
+        ]
         writer = csv.DictWriter(puffer, fieldnames=spalten, delimiter=";")
         writer.writeheader()
         writer.writerows(zeilen)
@@ -130,10 +154,16 @@ def _namen_aufloesen(user: User, events) -> list[AuditEvent]:
     from vorort.personen.models import Bedarfsgemeinschaft, Person
 
     events = list(events)
-    personen = Person.objects.filter(mandant_id=user.mandant_id).only(
-        "pk", "vorname", "nachname", "kundennummer").in_bulk({e.person_id for e in events if e.person_id})
-    bgs = Bedarfsgemeinschaft.objects.filter(mandant_id=user.mandant_id).only("pk", "nummer").in_bulk(
-        {e.bedarfsgemeinschaft_id for e in events if e.bedarfsgemeinschaft_id})
+    personen = (
+        Person.objects.filter(mandant_id=user.mandant_id)
+        .only("pk", "vorname", "nachname", "kundennummer")
+        .in_bulk({e.person_id for e in events if e.person_id})
+    )
+    bgs = (
+        Bedarfsgemeinschaft.objects.filter(mandant_id=user.mandant_id)
+        .only("pk", "nummer")
+        .in_bulk({e.bedarfsgemeinschaft_id for e in events if e.bedarfsgemeinschaft_id})
+    )
     for event in events:
         event.person_obj = personen.get(event.person_id)
         event.bg_obj = bgs.get(event.bedarfsgemeinschaft_id)

@@ -34,8 +34,11 @@ def _benutzer_des_mandanten(request: HttpRequest, user_id: int) -> User:
 @login_required
 @permission_required("core.manage_users", raise_exception=True)
 def benutzer_liste(request: HttpRequest) -> HttpResponse:
-    benutzer = (User.objects.filter(mandant_id=request.user.mandant_id)
-                .prefetch_related("teams", "groups").order_by("last_name", "first_name"))
+    benutzer = (
+        User.objects.filter(mandant_id=request.user.mandant_id)
+        .prefetch_related("teams", "groups")
+        .order_by("last_name", "first_name")
+    )
     return render(request, "core/verwaltung/benutzer_liste.html", {"benutzer": benutzer})
 
 
@@ -47,8 +50,13 @@ def benutzer_neu(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             user = actions.create_user(
-                username=d["username"], first_name=d["first_name"], last_name=d["last_name"], email=d["email"],
-                password=d["password"], teams=d["teams"], rollen=[Rolle(r) for r in d["rollen"]],
+                username=d["username"],
+                first_name=d["first_name"],
+                last_name=d["last_name"],
+                email=d["email"],
+                password=d["password"],
+                teams=d["teams"],
+                rollen=[Rolle(r) for r in d["rollen"]],
                 acting_user=request.user,
             )
         except ValidationError as fehler:
@@ -64,8 +72,11 @@ def benutzer_neu(request: HttpRequest) -> HttpResponse:
 def benutzer_bearbeiten(request: HttpRequest, user_id: int) -> HttpResponse:
     benutzer = _benutzer_des_mandanten(request, user_id)
     initial = {
-        "first_name": benutzer.first_name, "last_name": benutzer.last_name, "email": benutzer.email,
-        "is_active": benutzer.is_active, "teams": list(benutzer.teams.all()),
+        "first_name": benutzer.first_name,
+        "last_name": benutzer.last_name,
+        "email": benutzer.email,
+        "is_active": benutzer.is_active,
+        "teams": list(benutzer.teams.all()),
         "rollen": [r.value for r in benutzer.rollen],
     }
     form = BenutzerForm(request.POST or None, initial=initial, mandant_id=request.user.mandant_id, neu=False)
@@ -73,8 +84,13 @@ def benutzer_bearbeiten(request: HttpRequest, user_id: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             actions.update_user(
-                benutzer, first_name=d["first_name"], last_name=d["last_name"], email=d["email"],
-                is_active=d["is_active"], teams=d["teams"], rollen=[Rolle(r) for r in d["rollen"]],
+                benutzer,
+                first_name=d["first_name"],
+                last_name=d["last_name"],
+                email=d["email"],
+                is_active=d["is_active"],
+                teams=d["teams"],
+                rollen=[Rolle(r) for r in d["rollen"]],
                 acting_user=request.user,
             )
         except ValidationError as fehler:
@@ -82,8 +98,9 @@ def benutzer_bearbeiten(request: HttpRequest, user_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Die Änderungen an „{benutzer.username}“ wurden gespeichert.")
             return redirect("core:benutzer_liste")
-    return render(request, "core/verwaltung/benutzer_form.html",
-                  {"form": form, "neu": False, "benutzer": benutzer})
+    return render(
+        request, "core/verwaltung/benutzer_form.html", {"form": form, "neu": False, "benutzer": benutzer}
+    )
 
 
 @login_required
@@ -92,16 +109,22 @@ def benutzer_bearbeiten(request: HttpRequest, user_id: int) -> HttpResponse:
 def zweiten_faktor_zuruecksetzen(request: HttpRequest, user_id: int) -> HttpResponse:
     benutzer = _benutzer_des_mandanten(request, user_id)
     actions.reset_second_factor(benutzer, acting_user=request.user)
-    messages.success(request, f"Der zweite Faktor von „{benutzer.username}“ wurde zurückgesetzt. "
-                              "Bei der nächsten Anmeldung richtet die Person ihn neu ein.")
+    messages.success(
+        request,
+        f"Der zweite Faktor von „{benutzer.username}“ wurde zurückgesetzt. "
+        "Bei der nächsten Anmeldung richtet die Person ihn neu ein.",
+    )
     return redirect("core:benutzer_bearbeiten", user_id=benutzer.pk)
 
 
 @login_required
 @permission_required("core.manage_users", raise_exception=True)
 def team_liste(request: HttpRequest) -> HttpResponse:
-    teams = (Team.objects.filter(mandant_id=request.user.mandant_id)
-             .annotate(anzahl_mitglieder=Count("mitglieder", distinct=True)).order_by("name"))
+    teams = (
+        Team.objects.filter(mandant_id=request.user.mandant_id)
+        .annotate(anzahl_mitglieder=Count("mitglieder", distinct=True))
+        .order_by("name")
+    )
     return render(request, "core/verwaltung/team_liste.html", {"teams": teams})
 
 
@@ -125,10 +148,13 @@ def team_neu(request: HttpRequest) -> HttpResponse:
 def team_bearbeiten(request: HttpRequest, team_id: int) -> HttpResponse:
     team = get_object_or_404(
         Team.objects.prefetch_related(Prefetch("mitglieder", queryset=User.objects.order_by("last_name"))),
-        pk=team_id, mandant_id=request.user.mandant_id,
+        pk=team_id,
+        mandant_id=request.user.mandant_id,
     )
-    form = TeamForm(request.POST or None,
-                    initial={"name": team.name, "kuerzel": team.kuerzel, "beschreibung": team.beschreibung})
+    form = TeamForm(
+        request.POST or None,
+        initial={"name": team.name, "kuerzel": team.kuerzel, "beschreibung": team.beschreibung},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_team(team, **form.cleaned_data, acting_user=request.user)
@@ -146,8 +172,9 @@ def mandant(request: HttpRequest) -> HttpResponse:
     form = MandantForm(request.POST or None, instance=Mandant.objects.get(pk=request.user.mandant_id))
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_mandant({f: form.cleaned_data[f] for f in actions.MANDANT_AENDERBAR},
-                                   acting_user=request.user)
+            actions.update_mandant(
+                {f: form.cleaned_data[f] for f in actions.MANDANT_AENDERBAR}, acting_user=request.user
+            )
         except ValidationError as fehler:
             _apply_errors(form, fehler)
         else:

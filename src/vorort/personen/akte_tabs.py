@@ -67,8 +67,14 @@ def _stammdaten(user: User, person: Person) -> dict:
 def _bg_der_person(user: User, person: Person) -> dict:
     mitgliedschaften = list(bgs_of_person(user, person))
     heute = timezone.localdate()
-    aktuelle = next((m for m in mitgliedschaften if m.gueltig_ab <= heute
-                     and (m.gueltig_bis is None or m.gueltig_bis >= heute)), None)
+    aktuelle = next(
+        (
+            m
+            for m in mitgliedschaften
+            if m.gueltig_ab <= heute and (m.gueltig_bis is None or m.gueltig_bis >= heute)
+        ),
+        None,
+    )
     mitglieder = list(members_of_bg(aktuelle.bedarfsgemeinschaft)) if aktuelle else []
     return {"eintraege": mitgliedschaften, "aktuelle": aktuelle, "mitglieder": mitglieder}
 
@@ -76,16 +82,24 @@ def _bg_der_person(user: User, person: Person) -> dict:
 def _dokumente_der_person(user: User, person: Person) -> dict:
     from vorort.akte.models import Dokument
 
-    return {"eintraege": list(Dokument.objects.visible_to(user).filter(person=person)
-                              .select_related("bedarfsgemeinschaft"))}
+    return {
+        "eintraege": list(
+            Dokument.objects.visible_to(user).filter(person=person).select_related("bedarfsgemeinschaft")
+        )
+    }
 
 
 def _mitglieder_der_bg(user: User, bg: Bedarfsgemeinschaft) -> dict:
-    eintraege = list(bg.mitgliedschaften.select_related("person").order_by("gueltig_bis", "rolle",
-                                                                           "person__geburtsdatum"))
+    eintraege = list(
+        bg.mitgliedschaften.select_related("person").order_by("gueltig_bis", "rolle", "person__geburtsdatum")
+    )
     heute = timezone.localdate()
     return {
-        "aktuelle": [m for m in eintraege if m.gueltig_ab <= heute and (m.gueltig_bis is None or m.gueltig_bis >= heute)],
+        "aktuelle": [
+            m
+            for m in eintraege
+            if m.gueltig_ab <= heute and (m.gueltig_bis is None or m.gueltig_bis >= heute)
+        ],
         "fruehere": [m for m in eintraege if m.gueltig_bis is not None and m.gueltig_bis < heute],
         "kuenftige": [m for m in eintraege if m.gueltig_ab > heute],
         "eintraege": eintraege,
@@ -95,20 +109,29 @@ def _mitglieder_der_bg(user: User, bg: Bedarfsgemeinschaft) -> dict:
 def _dokumente_der_bg(user: User, bg: Bedarfsgemeinschaft) -> dict:
     from vorort.akte.models import Dokument
 
-    return {"eintraege": list(Dokument.objects.visible_to(user).filter(bedarfsgemeinschaft=bg)
-                              .select_related("person"))}
+    return {
+        "eintraege": list(
+            Dokument.objects.visible_to(user).filter(bedarfsgemeinschaft=bg).select_related("person")
+        )
+    }
 
 
 LEER = "personen/akte/leer.html"
 
 register_person_tab(AkteTab("stammdaten", "Stammdaten", "personen/akte/stammdaten.html", _stammdaten, 10))
-register_person_tab(AkteTab("bg", "Bedarfsgemeinschaft", "personen/akte/bg_der_person.html", _bg_der_person, 20))
-register_person_tab(AkteTab("dokumente", "Dokumente", "personen/akte/dokumente.html", _dokumente_der_person, 30))
+register_person_tab(
+    AkteTab("bg", "Bedarfsgemeinschaft", "personen/akte/bg_der_person.html", _bg_der_person, 20)
+)
+register_person_tab(
+    AkteTab("dokumente", "Dokumente", "personen/akte/dokumente.html", _dokumente_der_person, 30)
+)
 register_person_tab(AkteTab("leistungen", "Leistungen", LEER, reihenfolge=40))
 register_person_tab(AkteTab("integration", "Integration", LEER, reihenfolge=50))
 register_person_tab(AkteTab("termine", "Termine", LEER, reihenfolge=60))
 
-register_bg_tab(AkteTab("mitglieder", "Bedarfsgemeinschaft", "personen/akte/mitglieder.html", _mitglieder_der_bg, 10))
+register_bg_tab(
+    AkteTab("mitglieder", "Bedarfsgemeinschaft", "personen/akte/mitglieder.html", _mitglieder_der_bg, 10)
+)
 register_bg_tab(AkteTab("dokumente", "Dokumente", "personen/akte/dokumente.html", _dokumente_der_bg, 30))
 register_bg_tab(AkteTab("leistungen", "Leistungen", LEER, reihenfolge=40))
 register_bg_tab(AkteTab("integration", "Integration", LEER, reihenfolge=50))

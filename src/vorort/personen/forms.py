@@ -20,29 +20,43 @@ class PersonForm(KernFormMixin, forms.Form):
     vorname = forms.CharField(label="Vorname", max_length=100, error_messages=_pflicht("den Vornamen"))
     nachname = forms.CharField(label="Nachname", max_length=100, error_messages=_pflicht("den Nachnamen"))
     geburtsname = forms.CharField(label="Geburtsname", max_length=100, required=False)
-    geburtsdatum = datumsfeld("Geburtsdatum", error_messages={
-        **_pflicht("das Geburtsdatum"),
-        "invalid": "Bitte geben Sie das Geburtsdatum im Format TT.MM.JJJJ ein, z. B. 04.05.1979.",
-    })
+    geburtsdatum = datumsfeld(
+        "Geburtsdatum",
+        error_messages={
+            **_pflicht("das Geburtsdatum"),
+            "invalid": "Bitte geben Sie das Geburtsdatum im Format TT.MM.JJJJ ein, z. B. 04.05.1979.",
+        },
+    )
     geburtsort = forms.CharField(label="Geburtsort", max_length=100, required=False)
-    geschlecht = forms.ChoiceField(label="Geschlecht", choices=[("", "bitte wählen"), *Geschlecht.choices],
-                                   error_messages={"required": "Bitte wählen Sie das Geschlecht aus "
-                                                               "(auch „ohne Angabe“ ist möglich)."})
+    geschlecht = forms.ChoiceField(
+        label="Geschlecht",
+        choices=[("", "bitte wählen"), *Geschlecht.choices],
+        error_messages={"required": "Bitte wählen Sie das Geschlecht aus (auch „ohne Angabe“ ist möglich)."},
+    )
     staatsangehoerigkeit = forms.CharField(
-        label="Staatsangehörigkeit", max_length=2, initial="DE", help_text="ISO-Ländercode, z. B. DE, PL, SY",
-        validators=[RegexValidator(r"^[A-Za-z]{2}$", "Bitte geben Sie den zweistelligen Ländercode ein, z. B. DE.")],
+        label="Staatsangehörigkeit",
+        max_length=2,
+        initial="DE",
+        help_text="ISO-Ländercode, z. B. DE, PL, SY",
+        validators=[
+            RegexValidator(r"^[A-Za-z]{2}$", "Bitte geben Sie den zweistelligen Ländercode ein, z. B. DE.")
+        ],
         error_messages=_pflicht("die Staatsangehörigkeit"),
     )
     telefon = forms.CharField(label="Telefon", max_length=50, required=False)
-    email = forms.EmailField(label="E-Mail", required=False,
-                             error_messages={"invalid": "Bitte geben Sie eine gültige E-Mail-Adresse ein, "
-                                                        "z. B. name@example.de."})
+    email = forms.EmailField(
+        label="E-Mail",
+        required=False,
+        error_messages={"invalid": "Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@example.de."},
+    )
 
     def clean_geburtsdatum(self):
         geburtsdatum = self.cleaned_data["geburtsdatum"]
         if geburtsdatum > timezone.localdate():
             raise forms.ValidationError(
-                f"Das Geburtsdatum {datum_de(geburtsdatum)} liegt in der Zukunft. Bitte prüfen Sie die Angabe.")
+                f"Das Geburtsdatum {datum_de(geburtsdatum)} liegt in der Zukunft. "
+                "Bitte prüfen Sie die Angabe."
+            )
         if geburtsdatum.year < 1900:
             raise forms.ValidationError("Das Geburtsdatum liegt vor 1900. Bitte prüfen Sie das Jahr.")
         return geburtsdatum
@@ -53,39 +67,61 @@ class PersonForm(KernFormMixin, forms.Form):
 
 class PersonNeuForm(PersonForm):
     dubletten_geprueft = forms.BooleanField(
-        label="Ich habe die möglichen Dubletten geprüft; es ist eine andere Person.", required=False,
+        label="Ich habe die möglichen Dubletten geprüft; es ist eine andere Person.",
+        required=False,
     )
 
 
 class PersonAendernForm(PersonForm):
-    arbeitsmarktstatus = forms.ChoiceField(label="Arbeitsmarktstatus", required=False,
-                                           choices=Arbeitsmarktstatus.choices)
+    arbeitsmarktstatus = forms.ChoiceField(
+        label="Arbeitsmarktstatus", required=False, choices=Arbeitsmarktstatus.choices
+    )
     ohne_berufsabschluss = forms.BooleanField(label="ohne abgeschlossene Berufsausbildung", required=False)
 
 
 class AdresseForm(KernFormMixin, forms.Form):
     strasse = forms.CharField(label="Straße", max_length=120, error_messages=_pflicht("die Straße"))
     hausnummer = forms.CharField(label="Hausnummer", max_length=10, error_messages=_pflicht("die Hausnummer"))
-    adresszusatz = forms.CharField(label="Adresszusatz", max_length=100, required=False,
-                                   help_text="z. B. „bei Müller“ oder „Hinterhaus“")
-    plz = forms.CharField(label="PLZ", max_length=5, error_messages=_pflicht("die Postleitzahl"),
-                          validators=[RegexValidator(r"^\d{5}$", "Die Postleitzahl hat genau 5 Ziffern.")],
-                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}))
+    adresszusatz = forms.CharField(
+        label="Adresszusatz", max_length=100, required=False, help_text="z. B. „bei Müller“ oder „Hinterhaus“"
+    )
+    plz = forms.CharField(
+        label="PLZ",
+        max_length=5,
+        error_messages=_pflicht("die Postleitzahl"),
+        validators=[RegexValidator(r"^\d{5}$", "Die Postleitzahl hat genau 5 Ziffern.")],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
     ort = forms.CharField(label="Ort", max_length=100, error_messages=_pflicht("den Ort"))
-    gueltig_ab = datumsfeld("gültig ab", error_messages={**_pflicht("das Datum, ab dem die Anschrift gilt"),
-                                                         "invalid": "Bitte geben Sie das Datum im Format "
-                                                                    "TT.MM.JJJJ ein."})
+    gueltig_ab = datumsfeld(
+        "gültig ab",
+        error_messages={
+            **_pflicht("das Datum, ab dem die Anschrift gilt"),
+            "invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein.",
+        },
+    )
 
 
 class BankverbindungForm(KernFormMixin, forms.Form):
-    iban = forms.CharField(label="IBAN", max_length=42, error_messages=_pflicht("die IBAN"),
-                           help_text="z. B. DE89 3704 0044 0532 0130 00; Leerzeichen sind erlaubt.")
+    iban = forms.CharField(
+        label="IBAN",
+        max_length=42,
+        error_messages=_pflicht("die IBAN"),
+        help_text="z. B. DE89 3704 0044 0532 0130 00; Leerzeichen sind erlaubt.",
+    )
     bic = forms.CharField(label="BIC", max_length=11, required=False)
-    kontoinhaber = forms.CharField(label="Kontoinhaber/in", max_length=140,
-                                   error_messages=_pflicht("den Namen des Kontoinhabers oder der Kontoinhaberin"))
-    gueltig_ab = datumsfeld("gültig ab", error_messages={**_pflicht("das Datum, ab dem das Konto gilt"),
-                                                         "invalid": "Bitte geben Sie das Datum im Format "
-                                                                    "TT.MM.JJJJ ein."})
+    kontoinhaber = forms.CharField(
+        label="Kontoinhaber/in",
+        max_length=140,
+        error_messages=_pflicht("den Namen des Kontoinhabers oder der Kontoinhaberin"),
+    )
+    gueltig_ab = datumsfeld(
+        "gültig ab",
+        error_messages={
+            **_pflicht("das Datum, ab dem das Konto gilt"),
+            "invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein.",
+        },
+    )
 
     def clean_iban(self) -> str:
         iban = normalize_iban(self.cleaned_data["iban"])
@@ -95,15 +131,24 @@ class BankverbindungForm(KernFormMixin, forms.Form):
 
 class ZusammenfuehrenForm(KernFormMixin, forms.Form):
     kundennummer = forms.CharField(
-        label="Kundennummer der doppelt angelegten Person", max_length=20,
+        label="Kundennummer der doppelt angelegten Person",
+        max_length=20,
         help_text="Diese Person wird aufgelöst; ihre Daten gehen auf die Person dieser Akte über.",
-        validators=[RegexValidator(r"^[Kk]\d{4,}$", "Eine Kundennummer beginnt mit K und hat mindestens 4 "
-                                                    "Ziffern, z. B. K000000123.")],
+        validators=[
+            RegexValidator(
+                r"^[Kk]\d{4,}$",
+                "Eine Kundennummer beginnt mit K und hat mindestens 4 Ziffern, z. B. K000000123.",
+            )
+        ],
         error_messages=_pflicht("die Kundennummer der doppelt angelegten Person"),
     )
-    grund = forms.CharField(label="Grund der Zusammenführung", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="z. B. „doppelt angelegt bei Antragstellung am 02.03.2026“",
-                            error_messages=_pflicht("den Grund der Zusammenführung"))
+    grund = forms.CharField(
+        label="Grund der Zusammenführung",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="z. B. „doppelt angelegt bei Antragstellung am 02.03.2026“",
+        error_messages=_pflicht("den Grund der Zusammenführung"),
+    )
     bestaetigt = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_kundennummer(self) -> str:

@@ -49,15 +49,22 @@ def _zeilen(user: User, treffer) -> list[dict]:
     bg_nummern: dict[int, list[str]] = {}
     mitgliedschaften = (
         Mitgliedschaft.objects.gueltig_am(heute)
-        .filter(person_id__in=ids, bedarfsgemeinschaft__in=Bedarfsgemeinschaft.objects.visible_to(user).values("pk"))
+        .filter(
+            person_id__in=ids,
+            bedarfsgemeinschaft__in=Bedarfsgemeinschaft.objects.visible_to(user).values("pk"),
+        )
         .order_by("bedarfsgemeinschaft__nummer")
         .values_list("person_id", "bedarfsgemeinschaft__nummer")
     )
     for person_id, nummer in mitgliedschaften:
         bg_nummern.setdefault(person_id, []).append(nummer)
-    adressen = {a.person_id: a for a in Adresse.objects.gueltig_am(heute).filter(person_id__in=ids)
-                .order_by("gueltig_ab")}
-    return [{"person": p, "bg_nummern": bg_nummern.get(p.pk, []), "adresse": adressen.get(p.pk)} for p in personen]
+    adressen = {
+        a.person_id: a
+        for a in Adresse.objects.gueltig_am(heute).filter(person_id__in=ids).order_by("gueltig_ab")
+    }
+    return [
+        {"person": p, "bg_nummern": bg_nummern.get(p.pk, []), "adresse": adressen.get(p.pk)} for p in personen
+    ]
 
 
 @login_required
@@ -87,13 +94,17 @@ def person(request: HttpRequest, person_id: int, tab: str = "stammdaten") -> Htt
     akte = access_person_by_id(request.user, person_id, zweck="Personenakte")
     tabs = person_tabs(request.user)
     aktiv = _tab(tabs, tab)
-    return render(request, "personen/person.html", {
-        "person": akte,
-        "mitgliedschaft": _aktuelle_bg(request.user, akte),
-        "tabs": tabs,
-        "aktiv": aktiv,
-        "tab_kontext": aktiv.kontext(request.user, akte),
-    })
+    return render(
+        request,
+        "personen/person.html",
+        {
+            "person": akte,
+            "mitgliedschaft": _aktuelle_bg(request.user, akte),
+            "tabs": tabs,
+            "aktiv": aktiv,
+            "tab_kontext": aktiv.kontext(request.user, akte),
+        },
+    )
 
 
 @login_required
@@ -101,9 +112,16 @@ def bg(request: HttpRequest, bg_id: int, tab: str = "mitglieder") -> HttpRespons
     akte = access_bg_by_id(request.user, bg_id, zweck="BG-Akte")
     tabs = bg_tabs(request.user)
     aktiv = _tab(tabs, tab)
-    return render(request, "personen/bg.html", {
-        "bg": akte, "tabs": tabs, "aktiv": aktiv, "tab_kontext": aktiv.kontext(request.user, akte),
-    })
+    return render(
+        request,
+        "personen/bg.html",
+        {
+            "bg": akte,
+            "tabs": tabs,
+            "aktiv": aktiv,
+            "tab_kontext": aktiv.kontext(request.user, akte),
+        },
+    )
 
 
 @login_required
@@ -115,19 +133,29 @@ def person_neu(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         daten = actions.PersonDaten(
-            vorname=d["vorname"], nachname=d["nachname"], geburtsdatum=d["geburtsdatum"],
-            geschlecht=d["geschlecht"], geburtsname=d["geburtsname"], geburtsort=d["geburtsort"],
-            staatsangehoerigkeit=d["staatsangehoerigkeit"], telefon=d["telefon"], email=d["email"],
+            vorname=d["vorname"],
+            nachname=d["nachname"],
+            geburtsdatum=d["geburtsdatum"],
+            geschlecht=d["geschlecht"],
+            geburtsname=d["geburtsname"],
+            geburtsort=d["geburtsort"],
+            staatsangehoerigkeit=d["staatsangehoerigkeit"],
+            telefon=d["telefon"],
+            email=d["email"],
         )
         try:
-            neu = actions.create_person(daten, acting_user=request.user, dubletten_geprueft=d["dubletten_geprueft"])
+            neu = actions.create_person(
+                daten, acting_user=request.user, dubletten_geprueft=d["dubletten_geprueft"]
+            )
         except actions.MoeglicheDublette as dublette:
             kandidaten = dublette.kandidaten
         except ValidationError as fehler:
             _apply_errors(form, fehler)
         else:
-            messages.success(request, f"{neu.vorname} {neu.nachname} wurde mit der Kundennummer "
-                                      f"{neu.kundennummer} angelegt.")
+            messages.success(
+                request,
+                f"{neu.vorname} {neu.nachname} wurde mit der Kundennummer {neu.kundennummer} angelegt.",
+            )
             return redirect("personen:person", person_id=neu.pk)
     return render(request, "personen/person_neu.html", {"form": form, "kandidaten": kandidaten})
 
@@ -147,9 +175,16 @@ def person_aendern(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, "Die Stammdaten wurden gespeichert.")
             return redirect("personen:person", person_id=akte.pk)
-    return render(request, "personen/form.html", {
-        "form": form, "person": akte, "titel": "Stammdaten ändern", "knopf": "Speichern",
-    })
+    return render(
+        request,
+        "personen/form.html",
+        {
+            "form": form,
+            "person": akte,
+            "titel": "Stammdaten ändern",
+            "knopf": "Speichern",
+        },
+    )
 
 
 @login_required
@@ -166,10 +201,18 @@ def adresse_neu(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, "Die neue Anschrift wurde gespeichert; die bisherige endet am Vortag.")
             return redirect("personen:person", person_id=akte.pk)
-    return render(request, "personen/form.html", {
-        "form": form, "person": akte, "titel": "Neue Anschrift", "knopf": "Anschrift speichern",
-        "hinweis": "Die bisherige Anschrift bleibt in der Historie erhalten und endet am Tag vor „gültig ab“.",
-    })
+    return render(
+        request,
+        "personen/form.html",
+        {
+            "form": form,
+            "person": akte,
+            "titel": "Neue Anschrift",
+            "knopf": "Anschrift speichern",
+            "hinweis": "Die bisherige Anschrift bleibt in der Historie erhalten "
+            "und endet am Tag vor „gültig ab“.",
+        },
+    )
 
 
 @login_required
@@ -177,8 +220,9 @@ def adresse_neu(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bankverbindung_neu(request: HttpRequest, person_id: int) -> HttpResponse:
     akte = access_person_by_id(request.user, person_id, zweck="Bankverbindung ändern")
-    form = BankverbindungForm(request.POST or None, initial={"gueltig_ab": timezone.localdate(),
-                                                            "kontoinhaber": akte.name})
+    form = BankverbindungForm(
+        request.POST or None, initial={"gueltig_ab": timezone.localdate(), "kontoinhaber": akte.name}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.change_bankverbindung(akte, **form.cleaned_data, acting_user=request.user)
@@ -187,10 +231,18 @@ def bankverbindung_neu(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, "Die neue Bankverbindung wurde gespeichert.")
             return redirect("personen:person", person_id=akte.pk)
-    return render(request, "personen/form.html", {
-        "form": form, "person": akte, "titel": "Neue Bankverbindung", "knopf": "Bankverbindung speichern",
-        "hinweis": "Zahlungen gehen ab „gültig ab“ auf dieses Konto; das bisherige bleibt in der Historie.",
-    })
+    return render(
+        request,
+        "personen/form.html",
+        {
+            "form": form,
+            "person": akte,
+            "titel": "Neue Bankverbindung",
+            "knopf": "Bankverbindung speichern",
+            "hinweis": "Zahlungen gehen ab „gültig ab“ auf dieses Konto; "
+            "das bisherige bleibt in der Historie.",
+        },
+    )
 
 
 @login_required
@@ -205,27 +257,37 @@ def zusammenfuehren(request: HttpRequest, person_id: int) -> HttpResponse:
         aufloesen = _dublette(request.user, behalten, form)
         if aufloesen is not None and form.cleaned_data["bestaetigt"]:
             try:
-                actions.merge_persons(behalten, aufloesen, acting_user=request.user, grund=form.cleaned_data["grund"])
+                actions.merge_persons(
+                    behalten, aufloesen, acting_user=request.user, grund=form.cleaned_data["grund"]
+                )
             except ValidationError as fehler:
                 _apply_errors(form, fehler)
                 aufloesen = None
             else:
-                messages.success(request, f"{aufloesen.kundennummer} wurde in {behalten.kundennummer} "
-                                          "zusammengeführt.")
+                messages.success(
+                    request, f"{aufloesen.kundennummer} wurde in {behalten.kundennummer} zusammengeführt."
+                )
                 return redirect("personen:person", person_id=behalten.pk)
-    return render(request, "personen/zusammenfuehren.html",
-                  {"form": form, "behalten": behalten, "aufloesen": aufloesen})
+    return render(
+        request, "personen/zusammenfuehren.html", {"form": form, "behalten": behalten, "aufloesen": aufloesen}
+    )
 
 
 def _dublette(user: User, behalten: Person, form: ZusammenfuehrenForm) -> Person | None:
     kundennummer = form.cleaned_data["kundennummer"]
     treffer = search_persons(user, kundennummer)
     if not treffer:
-        form.add_error("kundennummer", f"Keine Person mit der Kundennummer {kundennummer} gefunden, oder sie liegt "
-                                       "nicht in Ihrer Zuständigkeit. Bitte prüfen Sie die Nummer.")
+        form.add_error(
+            "kundennummer",
+            f"Keine Person mit der Kundennummer {kundennummer} gefunden, oder sie liegt "
+            "nicht in Ihrer Zuständigkeit. Bitte prüfen Sie die Nummer.",
+        )
         return None
     if treffer[0].person.pk == behalten.pk:
-        form.add_error("kundennummer", "Das ist die Kundennummer dieser Akte. Bitte geben Sie die Kundennummer "
-                                       "der doppelt angelegten Person ein.")
+        form.add_error(
+            "kundennummer",
+            "Das ist die Kundennummer dieser Akte. Bitte geben Sie die Kundennummer "
+            "der doppelt angelegten Person ein.",
+        )
         return None
     return access_person_by_id(user, treffer[0].person.pk, zweck="Zusammenführung")

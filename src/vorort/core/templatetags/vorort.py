@@ -69,7 +69,9 @@ def alter(geburtsdatum: date) -> int | str:
     if not geburtsdatum:
         return LEER
     heute = timezone.localdate()
-    return heute.year - geburtsdatum.year - ((heute.month, heute.day) < (geburtsdatum.month, geburtsdatum.day))
+    return (
+        heute.year - geburtsdatum.year - ((heute.month, heute.day) < (geburtsdatum.month, geburtsdatum.day))
+    )
 
 
 @register.filter

@@ -13,36 +13,64 @@ from vorort.core.tests.test_views import aktueller_code
 
 
 def test_create_user_records_event_and_refuses_foreign_teams(admin_adam, team_leistung_1, nachbar_nora):
-    user = actions.create_user(username="neu", first_name="N", last_name="Neu", email="", teams=[team_leistung_1],
-                               password="Ein-langes-Startpasswort-1", rollen=[Rolle.INTEGRATION],
-                               acting_user=admin_adam)
+    user = actions.create_user(
+        username="neu",
+        first_name="N",
+        last_name="Neu",
+        email="",
+        teams=[team_leistung_1],
+        password="Ein-langes-Startpasswort-1",
+        rollen=[Rolle.INTEGRATION],
+        acting_user=admin_adam,
+    )
     assert user.mandant_id == admin_adam.mandant_id
     assert user.rollen == [Rolle.INTEGRATION]
     event = AuditEvent.objects.get(typ=AuditEvent.Typ.BENUTZER_ANGELEGT)
     assert event.details == {"benutzer": "neu", "teams": ["L1"], "rollen": ["integration"]}
 
     with pytest.raises(NotAllowed):  # same setup: a team of the neighbouring Mandant
-        actions.create_user(username="neu2", first_name="N", last_name="Neu", email="",
-                            teams=[nachbar_nora.teams.get()], password="Ein-langes-Startpasswort-1",
-                            acting_user=admin_adam)
+        actions.create_user(
+            username="neu2",
+            first_name="N",
+            last_name="Neu",
+            email="",
+            teams=[nachbar_nora.teams.get()],
+            password="Ein-langes-Startpasswort-1",
+            acting_user=admin_adam,
+        )
     with pytest.raises(ValidationError, match="bereits vergeben"):
-        actions.create_user(username="NEU", first_name="N", last_name="Neu", email="",
-                            password="Ein-langes-Startpasswort-1", acting_user=admin_adam)
+        actions.create_user(
+            username="NEU",
+            first_name="N",
+            last_name="Neu",
+            email="",
+            password="Ein-langes-Startpasswort-1",
+            acting_user=admin_adam,
+        )
     assert not User.objects.filter(username="neu2").exists()
 
 
-def test_admin_cannot_act_on_another_mandant_or_without_permission(admin_adam, nachbar_nora,
-                                                                  sachbearbeiterin_schulz):
+def test_admin_cannot_act_on_another_mandant_or_without_permission(
+    admin_adam, nachbar_nora, sachbearbeiterin_schulz
+):
     with pytest.raises(NotFound):
-        actions.update_user(nachbar_nora, first_name="X", last_name="Y", email="", is_active=False, teams=[],
-                            acting_user=admin_adam)
+        actions.update_user(
+            nachbar_nora,
+            first_name="X",
+            last_name="Y",
+            email="",
+            is_active=False,
+            teams=[],
+            acting_user=admin_adam,
+        )
     with pytest.raises(NotFound):
         actions.reset_second_factor(nachbar_nora, acting_user=admin_adam)
     with pytest.raises(NotFound):
         actions.update_team(nachbar_nora.teams.get(), name="X", kuerzel="X", acting_user=admin_adam)
     with pytest.raises(NotAllowed):
-        actions.set_user_roles(admin_adam, [Rolle.ADMINISTRATION, Rolle.DATENSCHUTZ],
-                               acting_user=sachbearbeiterin_schulz)
+        actions.set_user_roles(
+            admin_adam, [Rolle.ADMINISTRATION, Rolle.DATENSCHUTZ], acting_user=sachbearbeiterin_schulz
+        )
     nachbar_nora.refresh_from_db()
     assert nachbar_nora.is_active and nachbar_nora.first_name == "Nora"
     assert not AuditEvent.objects.filter(typ=AuditEvent.Typ.BENUTZER_GEAENDERT).exists()
@@ -50,8 +78,15 @@ def test_admin_cannot_act_on_another_mandant_or_without_permission(admin_adam, n
 
 def test_admin_cannot_lock_themselves_out(admin_adam):
     with pytest.raises(ValidationError, match="eigenes Konto"):
-        actions.update_user(admin_adam, first_name="A", last_name="B", email="", is_active=False, teams=[],
-                            acting_user=admin_adam)
+        actions.update_user(
+            admin_adam,
+            first_name="A",
+            last_name="B",
+            email="",
+            is_active=False,
+            teams=[],
+            acting_user=admin_adam,
+        )
     with pytest.raises(ValidationError, match="Administration nicht selbst"):
         actions.set_user_roles(admin_adam, [Rolle.DATENSCHUTZ], acting_user=admin_adam)
     assert admin_adam.rollen == [Rolle.ADMINISTRATION]
@@ -76,8 +111,9 @@ def test_teams_unique_kuerzel_per_mandant(admin_adam, team_leistung_1):
 
 
 def test_update_mandant_only_own_and_only_known_fields(admin_adam, testkreis):
-    actions.update_mandant({"motto": "Stark. Sozial. Vor Ort.", "glaeubiger_id": "DE98ZZZ09999999999"},
-                           acting_user=admin_adam)
+    actions.update_mandant(
+        {"motto": "Stark. Sozial. Vor Ort.", "glaeubiger_id": "DE98ZZZ09999999999"}, acting_user=admin_adam
+    )
     testkreis.refresh_from_db()
     assert testkreis.glaeubiger_id == "DE98ZZZ09999999999"
     event = AuditEvent.objects.get(typ=AuditEvent.Typ.MANDANT_GEAENDERT)
@@ -89,8 +125,9 @@ def test_update_mandant_only_own_and_only_known_fields(admin_adam, testkreis):
 def test_totp_enrolment_confirms_once(sachbearbeiterin_schulz):
     device = actions.start_totp_enrolment(sachbearbeiterin_schulz)
     assert actions.start_totp_enrolment(sachbearbeiterin_schulz) == device  # the pending one is reused
-    assert not actions.confirm_totp_device(sachbearbeiterin_schulz, device, "000000"
-                                           if aktueller_code(device) != "000000" else "111111")
+    assert not actions.confirm_totp_device(
+        sachbearbeiterin_schulz, device, "000000" if aktueller_code(device) != "000000" else "111111"
+    )
     assert not AuditEvent.objects.filter(typ=AuditEvent.Typ.ZWEITER_FAKTOR_EINGERICHTET).exists()
     device.throttle_reset()
     assert actions.confirm_totp_device(sachbearbeiterin_schulz, device, aktueller_code(device))

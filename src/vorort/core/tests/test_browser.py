@@ -39,19 +39,32 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} fehlt: bitte `apt-get install -y chromium` ausführen (das Setup-Skript tut das).")
+        pytest.fail(
+            f"{CHROMIUM} fehlt: bitte `apt-get install -y chromium` ausführen (das Setup-Skript tut das)."
+        )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run",
-        ])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        locale="de-DE", timezone_id="Europe/Berlin", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.console_errors = []
@@ -95,8 +108,12 @@ def test_caseworker_opens_a_file_and_data_protection_sees_the_read(
     page.get_by_role("heading", name="Anmelden").wait_for()
     screenshot(page, "01-anmelden")
     login(page, live_server.url, "schulz", schulz_app)
-    assert page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Meine Aufgaben") \
-        .get_attribute("aria-current") == "page"
+    assert (
+        page.get_by_role("navigation", name="Hauptnavigation")
+        .get_by_role("link", name="Meine Aufgaben")
+        .get_attribute("aria-current")
+        == "page"
+    )
     screenshot(page, "02-start-leistung")
     assert_kern_styles_and_no_csp_errors(page)
 
@@ -115,7 +132,10 @@ def test_caseworker_opens_a_file_and_data_protection_sees_the_read(
     screenshot(page, "04-personenakte")
     page.get_by_role("link", name="Bedarfsgemeinschaft", exact=True).click()
     page.get_by_role("heading", name="Heutige Mitglieder der BG 15088BG0000042").wait_for()
-    assert page.get_by_role("link", name="Bedarfsgemeinschaft", exact=True).get_attribute("aria-current") == "page"
+    assert (
+        page.get_by_role("link", name="Bedarfsgemeinschaft", exact=True).get_attribute("aria-current")
+        == "page"
+    )
     screenshot(page, "05-personenakte-bg")
     assert_kern_styles_and_no_csp_errors(page)
     page.get_by_role("button", name="Abmelden").click()
@@ -140,7 +160,9 @@ def test_caseworker_opens_a_file_and_data_protection_sees_the_read(
     assert_kern_styles_and_no_csp_errors(page)
 
 
-def test_administrator_enrols_a_second_factor_and_manages_users(live_server, page, admin_adam, team_leistung_1):
+def test_administrator_enrols_a_second_factor_and_manages_users(
+    live_server, page, admin_adam, team_leistung_1
+):
     page.goto(f"{live_server.url}/")
     page.get_by_label("Benutzername").fill("adam")
     page.get_by_label("Passwort").fill(TEST_PASSWORD)

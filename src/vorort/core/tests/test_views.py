@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-
 from datetime import timedelta
 
 import pytest
@@ -26,7 +25,8 @@ def anmelden(client, user: User) -> TOTPDevice:
     """Log the user in with both factors (as after a real login and a correct TOTP code)."""
     client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="Test", confirmed=True)
+        user=user, name="Test", confirmed=True
+    )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
@@ -39,6 +39,7 @@ def aktueller_code(device: TOTPDevice) -> str:
 
 
 # --- Login and second factor ---------------------------------------------------------------
+
 
 def test_login_with_password_then_totp_reaches_the_start_page(client, sachbearbeiterin_schulz):
     device = TOTPDevice.objects.create(user=sachbearbeiterin_schulz, name="App", confirmed=True)
@@ -54,8 +55,9 @@ def test_login_with_password_then_totp_reaches_the_start_page(client, sachbearbe
     antwort = client.get(reverse("personen:suche"), {"q": "Krause"})
     assert antwort["Location"].startswith("/zweiter-faktor/")
 
-    antwort = client.post(reverse("core:zweiter_faktor"), {"code": "000000" if aktueller_code(device) != "000000"
-                                                           else "111111"})
+    antwort = client.post(
+        reverse("core:zweiter_faktor"), {"code": "000000" if aktueller_code(device) != "000000" else "111111"}
+    )
     assert antwort.status_code == 200
     assert "Der Code stimmt nicht" in antwort.content.decode()
 
@@ -67,7 +69,9 @@ def test_login_with_password_then_totp_reaches_the_start_page(client, sachbearbe
     antwort = client.get(reverse("core:start"))
     assert antwort.status_code == 200
     assert "Meine Aufgaben" in antwort.content.decode()
-    assert AuditEvent.objects.filter(typ=AuditEvent.Typ.ANMELDUNG, acting_user=sachbearbeiterin_schulz).exists()
+    assert AuditEvent.objects.filter(
+        typ=AuditEvent.Typ.ANMELDUNG, acting_user=sachbearbeiterin_schulz
+    ).exists()
 
 
 def test_wrong_password_shows_german_message_and_keeps_username(client, sachbearbeiterin_schulz):
@@ -135,8 +139,10 @@ def test_login_page_explains_idle_logout(client):
 
 # --- Start page and layout -----------------------------------------------------------------
 
-def test_start_page_shows_panels_per_role(client, sachbearbeiterin_schulz, datenschutz_wagner, admin_adam,
-                                          bg_krause, bg_mueller):
+
+def test_start_page_shows_panels_per_role(
+    client, sachbearbeiterin_schulz, datenschutz_wagner, admin_adam, bg_krause, bg_mueller
+):
     anmelden(client, sachbearbeiterin_schulz)
     html = client.get(reverse("core:start")).content.decode()
     assert "Bedarfsgemeinschaften meines Teams" in html
@@ -169,7 +175,10 @@ def test_controlling_sees_counts_only(client, testkreis, bg_krause, bg_mueller):
     assert antwort.status_code == 200
     kennzahlen = next(k for k in antwort.context["kacheln"] if k["kachel"].key == "kennzahlen")
     assert kennzahlen["kontext"] == {"bgs_gesamt": 2, "bgs_aktiv": 2, "personen": 3}
-    assert client.get(reverse("personen:person", args=[bg_krause.mitgliedschaften.get().person_id])).status_code == 404
+    assert (
+        client.get(reverse("personen:person", args=[bg_krause.mitgliedschaften.get().person_id])).status_code
+        == 404
+    )
 
 
 def test_navigation_depends_on_role(client, sachbearbeiterin_schulz, datenschutz_wagner):
@@ -178,7 +187,10 @@ def test_navigation_depends_on_role(client, sachbearbeiterin_schulz, datenschutz
     assert labels == ["Meine Aufgaben", "Personensuche", "Person anlegen"]
     anmelden(client, datenschutz_wagner)
     navigation = client.get(reverse("core:protokoll")).context["navigation"]
-    assert [(e["label"], e["current"]) for e in navigation] == [("Meine Aufgaben", False), ("Protokoll", True)]
+    assert [(e["label"], e["current"]) for e in navigation] == [
+        ("Meine Aufgaben", False),
+        ("Protokoll", True),
+    ]
 
 
 def test_error_pages_are_german(client, sachbearbeiterin_schulz):
@@ -201,6 +213,7 @@ def test_pages_have_no_inline_scripts_or_styles(client, sachbearbeiterin_schulz,
 
 # --- Datenschutz: Protokoll ----------------------------------------------------------------
 
+
 @pytest.fixture
 def gelesen(sachbearbeiterin_schulz, bg_krause):
     """Frau Schulz opened Herr Krause's file."""
@@ -209,8 +222,9 @@ def gelesen(sachbearbeiterin_schulz, bg_krause):
     return person
 
 
-def test_protokoll_finds_reads_by_kundennummer_and_records_the_search(client, datenschutz_wagner, gelesen,
-                                                                      bg_mueller):
+def test_protokoll_finds_reads_by_kundennummer_and_records_the_search(
+    client, datenschutz_wagner, gelesen, bg_mueller
+):
     anmelden(client, datenschutz_wagner)
     antwort = client.get(reverse("core:protokoll"), {"person": gelesen.kundennummer})
     assert antwort.status_code == 200
@@ -229,7 +243,9 @@ def test_protokoll_filters_by_user_type_and_period(client, datenschutz_wagner, s
     anmelden(client, datenschutz_wagner)
     antwort = client.get(reverse("core:protokoll"), {"benutzer": sachbearbeiter_braun.pk})
     assert list(antwort.context["seite"].object_list) == []
-    antwort = client.get(reverse("core:protokoll"), {"typ": AuditEvent.Typ.PERSON_GELESEN, "von": "01.01.2020"})
+    antwort = client.get(
+        reverse("core:protokoll"), {"typ": AuditEvent.Typ.PERSON_GELESEN, "von": "01.01.2020"}
+    )
     assert len(antwort.context["seite"].object_list) == 1
     antwort = client.get(reverse("core:protokoll"), {"von": "02.01.2020", "bis": "01.01.2020"})
     assert "Das Ende des Zeitraums liegt vor dem Anfang" in antwort.content.decode()
@@ -256,8 +272,9 @@ def test_protokoll_export_csv_contains_the_read_and_is_recorded(client, datensch
     assert [d["ereignis"] for d in daten] == ["Personenakte geöffnet"]
 
 
-def test_protokoll_needs_permission_and_never_shows_other_mandant(client, sachbearbeiterin_schulz, nachbar_nora,
-                                                                 gelesen, nachbarkreis):
+def test_protokoll_needs_permission_and_never_shows_other_mandant(
+    client, sachbearbeiterin_schulz, nachbar_nora, gelesen, nachbarkreis
+):
     anmelden(client, sachbearbeiterin_schulz)
     assert client.get(reverse("core:protokoll")).status_code == 403
     assert client.get(reverse("core:protokoll_export", args=["csv"])).status_code == 403
@@ -275,7 +292,9 @@ def test_protokoll_needs_permission_and_never_shows_other_mandant(client, sachbe
 
 def test_protokoll_shows_a_broken_chain_in_red(client, datenschutz_wagner, gelesen, testkreis):
     anmelden(client, datenschutz_wagner)
-    assert "Protokollkette vollständig und unverändert" in client.get(reverse("core:protokoll")).content.decode()
+    assert (
+        "Protokollkette vollständig und unverändert" in client.get(reverse("core:protokoll")).content.decode()
+    )
     # The head names one more event than exists, as if the newest entry had been deleted; the
     # next event (this search) then leaves a gap in the numbering.
     AuditChainHead.objects.filter(mandant=testkreis).update(last_seq=F("last_seq") + 1)
@@ -286,12 +305,21 @@ def test_protokoll_shows_a_broken_chain_in_red(client, datenschutz_wagner, geles
 
 # --- Administration ------------------------------------------------------------------------
 
+
 def test_admin_creates_user_with_roles_and_teams(client, admin_adam, team_leistung_1):
     anmelden(client, admin_adam)
-    antwort = client.post(reverse("core:benutzer_neu"), {
-        "username": "neumann", "first_name": "Nina", "last_name": "Neumann", "email": "nn@example.de",
-        "password": "Ein-langes-Startpasswort-1", "teams": [team_leistung_1.pk], "rollen": [Rolle.LEISTUNG.value],
-    })
+    antwort = client.post(
+        reverse("core:benutzer_neu"),
+        {
+            "username": "neumann",
+            "first_name": "Nina",
+            "last_name": "Neumann",
+            "email": "nn@example.de",
+            "password": "Ein-langes-Startpasswort-1",
+            "teams": [team_leistung_1.pk],
+            "rollen": [Rolle.LEISTUNG.value],
+        },
+    )
     assert antwort.status_code == 302
     neu = User.objects.get(username="neumann")
     assert neu.mandant_id == admin_adam.mandant_id
@@ -304,9 +332,15 @@ def test_admin_creates_user_with_roles_and_teams(client, admin_adam, team_leistu
 
 def test_admin_form_keeps_values_and_explains_errors(client, admin_adam, sachbearbeiterin_schulz):
     anmelden(client, admin_adam)
-    antwort = client.post(reverse("core:benutzer_neu"), {
-        "username": "schulz", "first_name": "Sonja", "last_name": "", "password": "kurz",
-    })
+    antwort = client.post(
+        reverse("core:benutzer_neu"),
+        {
+            "username": "schulz",
+            "first_name": "Sonja",
+            "last_name": "",
+            "password": "kurz",
+        },
+    )
     html = antwort.content.decode()
     assert antwort.status_code == 200
     assert "Bitte geben Sie den Nachnamen ein." in html
@@ -317,9 +351,14 @@ def test_admin_form_keeps_values_and_explains_errors(client, admin_adam, sachbea
 def test_admin_cannot_touch_another_mandants_users_or_teams(client, admin_adam, nachbar_nora):
     anmelden(client, admin_adam)
     assert client.get(reverse("core:benutzer_bearbeiten", args=[nachbar_nora.pk])).status_code == 404
-    antwort = client.post(reverse("core:benutzer_bearbeiten", args=[nachbar_nora.pk]), {
-        "first_name": "Gehackt", "last_name": "Nachbar", "is_active": "",
-    })
+    antwort = client.post(
+        reverse("core:benutzer_bearbeiten", args=[nachbar_nora.pk]),
+        {
+            "first_name": "Gehackt",
+            "last_name": "Nachbar",
+            "is_active": "",
+        },
+    )
     assert antwort.status_code == 404
     nachbar_nora.refresh_from_db()
     assert nachbar_nora.first_name == "Nora" and nachbar_nora.is_active
@@ -328,13 +367,22 @@ def test_admin_cannot_touch_another_mandants_users_or_teams(client, admin_adam, 
     assert "Nachbar" not in client.get(reverse("core:benutzer_liste")).content.decode()
 
 
-def test_admin_edits_user_and_resets_second_factor(client, admin_adam, sachbearbeiterin_schulz, team_leistung_2):
+def test_admin_edits_user_and_resets_second_factor(
+    client, admin_adam, sachbearbeiterin_schulz, team_leistung_2
+):
     TOTPDevice.objects.create(user=sachbearbeiterin_schulz, name="App", confirmed=True)
     anmelden(client, admin_adam)
-    antwort = client.post(reverse("core:benutzer_bearbeiten", args=[sachbearbeiterin_schulz.pk]), {
-        "first_name": "Sabine", "last_name": "Schulz-Meier", "email": "", "is_active": "on",
-        "teams": [team_leistung_2.pk], "rollen": [Rolle.LEISTUNG.value, Rolle.TEAMLEITUNG.value],
-    })
+    antwort = client.post(
+        reverse("core:benutzer_bearbeiten", args=[sachbearbeiterin_schulz.pk]),
+        {
+            "first_name": "Sabine",
+            "last_name": "Schulz-Meier",
+            "email": "",
+            "is_active": "on",
+            "teams": [team_leistung_2.pk],
+            "rollen": [Rolle.LEISTUNG.value, Rolle.TEAMLEITUNG.value],
+        },
+    )
     assert antwort.status_code == 302
     sachbearbeiterin_schulz.refresh_from_db()
     assert sachbearbeiterin_schulz.last_name == "Schulz-Meier"
@@ -343,8 +391,12 @@ def test_admin_edits_user_and_resets_second_factor(client, admin_adam, sachbearb
 
     client.post(reverse("core:zweiten_faktor_zuruecksetzen", args=[sachbearbeiterin_schulz.pk]))
     assert not TOTPDevice.objects.filter(user=sachbearbeiterin_schulz).exists()
-    assert AuditEvent.objects.filter(typ=AuditEvent.Typ.BENUTZER_GEAENDERT,
-                                     details__zweiter_faktor="zurückgesetzt").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            typ=AuditEvent.Typ.BENUTZER_GEAENDERT, details__zweiter_faktor="zurückgesetzt"
+        ).count()
+        == 1
+    )
 
 
 def test_admin_creates_team_and_edits_mandant(client, admin_adam, testkreis):
@@ -355,10 +407,14 @@ def test_admin_creates_team_and_edits_mandant(client, admin_adam, testkreis):
     assert "Das Kürzel „I1“ hat schon ein anderes Team" in antwort.content.decode()
 
     daten = {f: getattr(testkreis, f) for f in ("name", "strasse", "plz", "ort", "bic")}
-    antwort = client.post(reverse("core:mandant"), {**daten, "motto": "Gemeinsam weiter.", "iban": "DE00 1234"})
+    antwort = client.post(
+        reverse("core:mandant"), {**daten, "motto": "Gemeinsam weiter.", "iban": "DE00 1234"}
+    )
     assert "Die IBAN DE001234 ist ungültig" in antwort.content.decode()
-    antwort = client.post(reverse("core:mandant"), {**daten, "motto": "Gemeinsam weiter.",
-                                                    "iban": "DE89 3704 0044 0532 0130 00"})
+    antwort = client.post(
+        reverse("core:mandant"),
+        {**daten, "motto": "Gemeinsam weiter.", "iban": "DE89 3704 0044 0532 0130 00"},
+    )
     assert antwort.status_code == 302
     testkreis.refresh_from_db()
     assert testkreis.motto == "Gemeinsam weiter."

@@ -28,8 +28,20 @@ def treffer_namen(antwort) -> list[str]:
 
 # --- Search --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("suchbegriff", ["Krause", "krause", "Kraus", "Krauze", "04.05.1979", "15088BG0000042",
-                                         "Karl Krause", "Krause 04.05.1979"])
+
+@pytest.mark.parametrize(
+    "suchbegriff",
+    [
+        "Krause",
+        "krause",
+        "Kraus",
+        "Krauze",
+        "04.05.1979",
+        "15088BG0000042",
+        "Karl Krause",
+        "Krause 04.05.1979",
+    ],
+)
 def test_search_finds_krause(client, sachbearbeiterin_schulz, bg_krause, bg_nachbar, suchbegriff):
     anmelden(client, sachbearbeiterin_schulz)
     antwort = client.get(reverse("personen:suche"), {"q": suchbegriff})
@@ -79,19 +91,28 @@ def test_other_mandant_never_sees_testkreis(client, nachbar_nora, bg_krause, bg_
     assert client.get(reverse("personen:person", args=[krause(bg_krause).pk])).status_code == 404
     assert client.get(reverse("personen:bg", args=[bg_krause.pk])).status_code == 404
     assert client.get(reverse("personen:aendern", args=[krause(bg_krause).pk])).status_code == 404
-    assert not AuditEvent.objects.filter(typ=AuditEvent.Typ.PERSON_GELESEN, person_id=krause(bg_krause).pk).exists()
+    assert not AuditEvent.objects.filter(
+        typ=AuditEvent.Typ.PERSON_GELESEN, person_id=krause(bg_krause).pk
+    ).exists()
 
 
-def test_search_results_queries_do_not_grow(client, django_assert_num_queries, sachbearbeiterin_schulz, testkreis,
-                                            team_leistung_1):
+def test_search_results_queries_do_not_grow(
+    client, django_assert_num_queries, sachbearbeiterin_schulz, testkreis, team_leistung_1
+):
     # Warm-up: the same page with one person, then twenty; the counts must be equal.
     def zander(anzahl):
         for i in range(anzahl):
             bg = BedarfsgemeinschaftFactory(mandant=testkreis, team=team_leistung_1)
             person = PersonFactory(mandant=testkreis, nachname="Zander", vorname=f"Vorname{i}")
             MitgliedschaftFactory(bedarfsgemeinschaft=bg, person=person)
-            Adresse.objects.create(person=person, strasse="Weg", hausnummer=str(i), plz="06217", ort="Merseburg",
-                                   gueltig_ab=datetime.date(2024, 1, 1))
+            Adresse.objects.create(
+                person=person,
+                strasse="Weg",
+                hausnummer=str(i),
+                plz="06217",
+                ort="Merseburg",
+                gueltig_ab=datetime.date(2024, 1, 1),
+            )
 
     anmelden(client, sachbearbeiterin_schulz)
     counts = []
@@ -108,6 +129,7 @@ def test_search_results_queries_do_not_grow(client, django_assert_num_queries, s
 
 
 # --- The file (Akte) -----------------------------------------------------------------------
+
 
 def test_opening_the_person_file_records_the_read(client, sachbearbeiterin_schulz, bg_krause):
     person = krause(bg_krause)
@@ -145,8 +167,11 @@ def test_bg_file_shows_members_and_records_the_read(client, sachbearbeiter_braun
     assert "Müller, Jana" in html and "Müller, Leon" in html
     assert "nEf" in html and "eLb" in html
     event = AuditEvent.objects.get(typ=AuditEvent.Typ.BG_GELESEN)
-    assert (event.acting_user, event.bedarfsgemeinschaft_id, event.zweck) == (sachbearbeiter_braun, bg_mueller.pk,
-                                                                               "BG-Akte")
+    assert (event.acting_user, event.bedarfsgemeinschaft_id, event.zweck) == (
+        sachbearbeiter_braun,
+        bg_mueller.pk,
+        "BG-Akte",
+    )
     assert client.get(reverse("personen:bg_tab", args=[bg_mueller.pk, "gibt-es-nicht"])).status_code == 404
 
 
@@ -161,24 +186,41 @@ def test_other_team_gets_404_for_person_and_bg(client, sachbearbeiter_braun, bg_
 
 def test_bank_account_is_masked(client, sachbearbeiterin_schulz, bg_krause):
     person = krause(bg_krause)
-    Bankverbindung.objects.create(person=person, iban="DE89370400440532013000", kontoinhaber="Karl Krause",
-                                  gueltig_ab=datetime.date(2024, 1, 1))
+    Bankverbindung.objects.create(
+        person=person,
+        iban="DE89370400440532013000",
+        kontoinhaber="Karl Krause",
+        gueltig_ab=datetime.date(2024, 1, 1),
+    )
     anmelden(client, sachbearbeiterin_schulz)
     html = client.get(reverse("personen:person", args=[person.pk])).content.decode()
     assert "DE89370400440532013000" not in html
     assert "3000" in html
 
 
-def test_person_page_queries_do_not_grow(client, django_assert_num_queries, sachbearbeiterin_schulz, bg_krause):
+def test_person_page_queries_do_not_grow(
+    client, django_assert_num_queries, sachbearbeiterin_schulz, bg_krause
+):
     person = krause(bg_krause)
     anmelden(client, sachbearbeiterin_schulz)
     counts = []
     for anzahl in (1, 19):
         for i in range(anzahl):
-            Adresse.objects.create(person=person, strasse="Weg", hausnummer=str(i), plz="06217", ort="Merseburg",
-                                   gueltig_ab=datetime.date(2000 + i, 1, 1), gueltig_bis=datetime.date(2000 + i, 12, 31))
-            Bankverbindung.objects.create(person=person, iban="DE89370400440532013000", kontoinhaber="K",
-                                          gueltig_ab=datetime.date(2000 + i, 1, 1))
+            Adresse.objects.create(
+                person=person,
+                strasse="Weg",
+                hausnummer=str(i),
+                plz="06217",
+                ort="Merseburg",
+                gueltig_ab=datetime.date(2000 + i, 1, 1),
+                gueltig_bis=datetime.date(2000 + i, 12, 31),
+            )
+            Bankverbindung.objects.create(
+                person=person,
+                iban="DE89370400440532013000",
+                kontoinhaber="K",
+                gueltig_ab=datetime.date(2000 + i, 1, 1),
+            )
         # session, user, OTP device, permissions (user, groups), team ids, person, read event (Mandant,
         # savepoint, chain head, insert, head update, release), current BG, addresses, bank accounts,
         # employments, the header's roles, session save (savepoint, update, release)
@@ -190,8 +232,13 @@ def test_person_page_queries_do_not_grow(client, django_assert_num_queries, sach
 
 # --- Forms ---------------------------------------------------------------------------------
 
-GUELTIG = {"vorname": "Erika", "nachname": "Neumann", "geburtsdatum": "12.03.1985", "geschlecht": "w",
-           "staatsangehoerigkeit": "DE"}
+GUELTIG = {
+    "vorname": "Erika",
+    "nachname": "Neumann",
+    "geburtsdatum": "12.03.1985",
+    "geschlecht": "w",
+    "staatsangehoerigkeit": "DE",
+}
 
 
 def test_create_person_and_open_the_file(client, sachbearbeiterin_schulz):
@@ -203,21 +250,31 @@ def test_create_person_and_open_the_file(client, sachbearbeiterin_schulz):
     assert AuditEvent.objects.filter(typ=AuditEvent.Typ.PERSON_ANGELEGT, person_id=person.pk).exists()
 
 
-@pytest.mark.parametrize(("aenderung", "meldung", "feld"), [
-    ({"nachname": ""}, "Bitte geben Sie den Nachnamen ein.", "nachname"),
-    ({"geburtsdatum": "31.02.1990"}, "Bitte geben Sie das Geburtsdatum im Format TT.MM.JJJJ ein", "geburtsdatum"),
-    ({"geburtsdatum": "01.01.2999"}, "Das Geburtsdatum 01.01.2999 liegt in der Zukunft.", "geburtsdatum"),
-    ({"email": "keine-adresse"}, "Bitte geben Sie eine gültige E-Mail-Adresse ein", "email"),
-])
-def test_create_person_shows_german_errors_and_keeps_values(client, sachbearbeiterin_schulz, aenderung, meldung,
-                                                            feld):
+@pytest.mark.parametrize(
+    ("aenderung", "meldung", "feld"),
+    [
+        ({"nachname": ""}, "Bitte geben Sie den Nachnamen ein.", "nachname"),
+        (
+            {"geburtsdatum": "31.02.1990"},
+            "Bitte geben Sie das Geburtsdatum im Format TT.MM.JJJJ ein",
+            "geburtsdatum",
+        ),
+        ({"geburtsdatum": "01.01.2999"}, "Das Geburtsdatum 01.01.2999 liegt in der Zukunft.", "geburtsdatum"),
+        ({"email": "keine-adresse"}, "Bitte geben Sie eine gültige E-Mail-Adresse ein", "email"),
+    ],
+)
+def test_create_person_shows_german_errors_and_keeps_values(
+    client, sachbearbeiterin_schulz, aenderung, meldung, feld
+):
     anmelden(client, sachbearbeiterin_schulz)
     antwort = client.post(reverse("personen:neu"), {**GUELTIG, **aenderung})
     html = antwort.content.decode()
     assert antwort.status_code == 200
     assert meldung in html
-    assert f'aria-describedby="id_{feld}-hinweis id_{feld}-fehler"' in html or \
-        f'aria-describedby="id_{feld}-fehler"' in html
+    assert (
+        f'aria-describedby="id_{feld}-hinweis id_{feld}-fehler"' in html
+        or f'aria-describedby="id_{feld}-fehler"' in html
+    )
     assert 'value="Erika"' in html
     assert "Ihre Eingaben sind erhalten geblieben." in html
     assert not Person.objects.filter(vorname="Erika").exists()
@@ -225,7 +282,13 @@ def test_create_person_shows_german_errors_and_keeps_values(client, sachbearbeit
 
 def test_duplicate_check_shows_candidates_and_needs_confirmation(client, sachbearbeiterin_schulz, bg_krause):
     anmelden(client, sachbearbeiterin_schulz)
-    daten = {**GUELTIG, "vorname": "Karl", "nachname": "Krauze", "geburtsdatum": "04.05.1979", "geschlecht": "m"}
+    daten = {
+        **GUELTIG,
+        "vorname": "Karl",
+        "nachname": "Krauze",
+        "geburtsdatum": "04.05.1979",
+        "geschlecht": "m",
+    }
     antwort = client.post(reverse("personen:neu"), daten)
     html = antwort.content.decode()
     assert antwort.status_code == 200
@@ -246,31 +309,57 @@ def test_invalid_iban_message_next_to_the_field(client, sachbearbeiterin_schulz,
     person = krause(bg_krause)
     anmelden(client, sachbearbeiterin_schulz)
     url = reverse("personen:bankverbindung_neu", args=[person.pk])
-    antwort = client.post(url, {"iban": "DE89 3704 0044 0532 0130 01", "kontoinhaber": "Karl Krause",
-                                "gueltig_ab": "01.02.2026"})
+    antwort = client.post(
+        url,
+        {"iban": "DE89 3704 0044 0532 0130 01", "kontoinhaber": "Karl Krause", "gueltig_ab": "01.02.2026"},
+    )
     html = antwort.content.decode()
     assert "Die IBAN DE89370400440532013001 ist ungültig: die Prüfziffer stimmt nicht." in html
     assert 'id="id_iban-fehler"' in html
     assert 'value="DE89 3704 0044 0532 0130 01"' in html
     assert not person.bankverbindungen.exists()
 
-    antwort = client.post(url, {"iban": "DE89 3704 0044 0532 0130 00", "kontoinhaber": "Karl Krause",
-                                "gueltig_ab": "01.02.2026"})
+    antwort = client.post(
+        url,
+        {"iban": "DE89 3704 0044 0532 0130 00", "kontoinhaber": "Karl Krause", "gueltig_ab": "01.02.2026"},
+    )
     assert antwort.status_code == 302
     assert person.bankverbindungen.get().iban == "DE89370400440532013000"
 
 
 def test_new_address_ends_the_old_one(client, sachbearbeiterin_schulz, bg_krause):
     person = krause(bg_krause)
-    alt = Adresse.objects.create(person=person, strasse="Alte Straße", hausnummer="1", plz="06217", ort="Merseburg",
-                                 gueltig_ab=datetime.date(2020, 1, 1))
+    alt = Adresse.objects.create(
+        person=person,
+        strasse="Alte Straße",
+        hausnummer="1",
+        plz="06217",
+        ort="Merseburg",
+        gueltig_ab=datetime.date(2020, 1, 1),
+    )
     anmelden(client, sachbearbeiterin_schulz)
     url = reverse("personen:adresse_neu", args=[person.pk])
-    antwort = client.post(url, {"strasse": "Neue Straße", "hausnummer": "2", "plz": "6217", "ort": "Merseburg",
-                                "gueltig_ab": "01.03.2026"})
+    antwort = client.post(
+        url,
+        {
+            "strasse": "Neue Straße",
+            "hausnummer": "2",
+            "plz": "6217",
+            "ort": "Merseburg",
+            "gueltig_ab": "01.03.2026",
+        },
+    )
     assert "Die Postleitzahl hat genau 5 Ziffern." in antwort.content.decode()
-    client.post(url, {"strasse": "Neue Straße", "hausnummer": "2", "plz": "06217", "ort": "Merseburg",
-                      "gueltig_ab": "01.03.2026"})
+    client.post(
+        url,
+        {
+            "strasse": "Neue Straße",
+            "hausnummer": "2",
+            "plz": "06217",
+            "ort": "Merseburg",
+            "gueltig_ab": "01.03.2026",
+        },
+    )
     alt.refresh_from_db()
     assert alt.gueltig_bis == datetime.date(2026, 2, 28)
     html = client.get(reverse("personen:person", args=[person.pk])).content.decode()
@@ -282,8 +371,16 @@ def test_edit_master_data(client, sachbearbeiterin_schulz, bg_krause):
     anmelden(client, sachbearbeiterin_schulz)
     url = reverse("personen:aendern", args=[person.pk])
     assert 'value="04.05.1979"' in client.get(url).content.decode()
-    antwort = client.post(url, {"vorname": "Karl-Heinz", "nachname": "Krause", "geburtsdatum": "04.05.1979",
-                                "geschlecht": "m", "staatsangehoerigkeit": "de"})
+    antwort = client.post(
+        url,
+        {
+            "vorname": "Karl-Heinz",
+            "nachname": "Krause",
+            "geburtsdatum": "04.05.1979",
+            "geschlecht": "m",
+            "staatsangehoerigkeit": "de",
+        },
+    )
     assert antwort.status_code == 302
     person.refresh_from_db()
     assert (person.vorname, person.staatsangehoerigkeit) == ("Karl-Heinz", "DE")
@@ -293,8 +390,9 @@ def test_edit_master_data(client, sachbearbeiterin_schulz, bg_krause):
 
 def test_merge_flow_confirms_then_merges_and_records(client, teamleitung_weber, bg_krause, testkreis):
     behalten = krause(bg_krause)
-    doppelt = PersonFactory(mandant=testkreis, vorname="Karl", nachname="Krause",
-                            geburtsdatum=datetime.date(1979, 5, 4))
+    doppelt = PersonFactory(
+        mandant=testkreis, vorname="Karl", nachname="Krause", geburtsdatum=datetime.date(1979, 5, 4)
+    )
     anmelden(client, teamleitung_weber)
     url = reverse("personen:zusammenfuehren", args=[behalten.pk])
 
@@ -310,8 +408,9 @@ def test_merge_flow_confirms_then_merges_and_records(client, teamleitung_weber, 
     doppelt.refresh_from_db()
     assert doppelt.zusammengefuehrt_in is None
 
-    antwort = client.post(url, {"kundennummer": doppelt.kundennummer, "grund": "doppelt angelegt",
-                                "bestaetigt": "on"})
+    antwort = client.post(
+        url, {"kundennummer": doppelt.kundennummer, "grund": "doppelt angelegt", "bestaetigt": "on"}
+    )
     assert antwort["Location"] == reverse("personen:person", args=[behalten.pk])
     doppelt.refresh_from_db()
     assert doppelt.zusammengefuehrt_in == behalten
