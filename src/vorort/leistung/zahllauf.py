@@ -278,7 +278,8 @@ def zahllauf_bericht(zahllauf: Zahllauf) -> dict:
         "ueberweisungen": ueberweisungen["n"],
         "summe_ueberweisungen": _geld(ueberweisungen["s"]),
         "ohne_ueberweisung": zahlungen.filter(betrag__lte=0).count(),
-        "abgestimmt": summe_buchungen == summe_zahlungen,
+        # Compared in cents: SQLite sums decimals as binary floats.
+        "abgestimmt": _geld(summe_buchungen) == _geld(summe_zahlungen),
     }
 
 
