@@ -40,8 +40,12 @@ def bench_build(data_dir: Path) -> dict:
     env = {**os.environ, "VORORT_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)
     start = time.perf_counter()
-    subprocess.run([str(VORORT), "demo", "--no-serve", "--seed", str(SEED), "-v", "0"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(VORORT), "demo", "--no-serve", "--seed", str(SEED), "-v", "0"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - start
     # Only child waited for so far, so the maximum over children is this build's peak.
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -53,8 +57,12 @@ def bench_search(data_dir: Path, persons: int) -> dict:
     env = {**os.environ, "VORORT_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)
     start = time.perf_counter()
-    subprocess.run([str(VORORT), "demo", "--no-serve", "--seed", str(SEED), "--scale", f"{scale:.4f}", "-v", "0"],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(VORORT), "demo", "--no-serve", "--seed", str(SEED), "--scale", f"{scale:.4f}", "-v", "0"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     build_s = time.perf_counter() - start
     _log(f"search county built in {build_s:.1f} s (scale {scale:.3f})")
 
@@ -85,8 +93,10 @@ def bench_search(data_dir: Path, persons: int) -> dict:
         result[key] = round(times[int(0.95 * len(times)) - 1], 1)
         result[key.replace("p95", "p50")] = round(statistics.median(times), 1)
         result[key.replace("p95_ms", "hit_rate")] = round(hits / len(queries), 3)
-        _log(f"{username}: p50 {statistics.median(times):.1f} ms, p95 {result[key]} ms, "
-             f"{hits}/{len(queries)} queries with hits")
+        _log(
+            f"{username}: p50 {statistics.median(times):.1f} ms, p95 {result[key]} ms, "
+            f"{hits}/{len(queries)} queries with hits"
+        )
     return result
 
 
@@ -94,7 +104,7 @@ def _typo(name: str, rng) -> str:
     if len(name) < 4:
         return name
     i = int(rng.integers(1, len(name) - 2))
-    return name[:i] + name[i + 1] + name[i] + name[i + 2:]
+    return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
 
 
 def _umlaut(name: str) -> str:
@@ -109,8 +119,11 @@ def _queries(persons, mitgliedschaft_model, rng) -> list[str]:
     ids = list(persons.order_by("pk").values_list("pk", flat=True))
     chosen = [ids[i] for i in rng.choice(len(ids), size=200, replace=len(ids) < 200)]
     rows = {p.pk: p for p in persons.filter(pk__in=chosen)}
-    bg_nummer = dict(mitgliedschaft_model.objects.filter(person_id__in=chosen)
-                     .values_list("person_id", "bedarfsgemeinschaft__nummer"))
+    bg_nummer = dict(
+        mitgliedschaft_model.objects.filter(person_id__in=chosen).values_list(
+            "person_id", "bedarfsgemeinschaft__nummer"
+        )
+    )
     queries = []
     for i, pk in enumerate(chosen):
         p = rows[pk]
@@ -136,17 +149,23 @@ def bench_national(out_dir: Path) -> dict:
         "from vorort.demo.national import generate_parquet; from vorort.demo.profil import parse_scale; "
         "t = time.perf_counter(); m = generate_parquet(Path(sys.argv[1]), seed=int(sys.argv[2]), "
         "scale=parse_scale('national')); "
-        "print(json.dumps({'s': time.perf_counter() - t, 'mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
-        " 'persons': m['persons'], 'bgs': m['bgs']}))"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; "
+        "print(json.dumps({'s': time.perf_counter() - t, 'mb': peak, "
+        "'persons': m['persons'], 'bgs': m['bgs']}))"
     )
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-c", code, str(out_dir), str(SEED)], check=True, capture_output=True,
-                         text=True)
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(out_dir), str(SEED)], check=True, capture_output=True, text=True
+    )
     wall = time.perf_counter() - start
     inner = json.loads(run.stdout.strip().splitlines()[-1])
-    return {"national_gen_s": round(inner["s"], 1), "national_wall_s": round(wall, 1),
-            "national_peak_mb": round(inner["mb"], 1), "national_persons": inner["persons"],
-            "national_bgs": inner["bgs"]}
+    return {
+        "national_gen_s": round(inner["s"], 1),
+        "national_wall_s": round(wall, 1),
+        "national_peak_mb": round(inner["mb"], 1),
+        "national_persons": inner["persons"],
+        "national_bgs": inner["bgs"],
+    }
 
 
 def main() -> int:

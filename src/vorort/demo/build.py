@@ -32,28 +32,68 @@ NACHBAR_BGS = 36
 URL = "http://127.0.0.1:8000"
 
 KREIS = {
-    "name": "Jobcenter Demo-Saalekreis", "kurzname": KREIS_KURZNAME, "kreisschluessel": "15088",
+    "name": "Jobcenter Demo-Saalekreis",
+    "kurzname": KREIS_KURZNAME,
+    "kreisschluessel": "15088",
     "traeger": "Landkreis Saalekreis (Demo), zugelassener kommunaler Träger (§ 6a SGB II)",
-    "strasse": "Geusaer Straße 1", "plz": "06217", "ort": "Merseburg", "telefon": "03461 12345-0",
-    "email": "kontakt@demo-saalekreis.example", "website": "https://demo-saalekreis.example",
-    "briefkopf": "Demo-Daten – alle Personen sind frei erfunden.\nSprechzeiten: Di 8–12 und 13–18 Uhr, Do 8–12 Uhr",
-    "motto": "Fördern und Fordern – aus einer Hand", "bank_name": "Saalesparkasse",
+    "strasse": "Geusaer Straße 1",
+    "plz": "06217",
+    "ort": "Merseburg",
+    "telefon": "03461 12345-0",
+    "email": "kontakt@demo-saalekreis.example",
+    "website": "https://demo-saalekreis.example",
+    "briefkopf": (
+        "Demo-Daten – alle Personen sind frei erfunden.\nSprechzeiten: Di 8–12 und 13–18 Uhr, Do 8–12 Uhr"
+    ),
+    "motto": "Fördern und Fordern – aus einer Hand",
+    "bank_name": "Saalesparkasse",
 }
 NACHBAR = {
-    "name": "Jobcenter Demo-Nachbarkreis", "kurzname": NACHBAR_KURZNAME, "kreisschluessel": "15990",
+    "name": "Jobcenter Demo-Nachbarkreis",
+    "kurzname": NACHBAR_KURZNAME,
+    "kreisschluessel": "15990",
     "traeger": "Demo-Nachbarkreis, zugelassener kommunaler Träger (§ 6a SGB II)",
-    "strasse": "Lindenallee 5", "plz": "06990", "ort": "Auenstedt", "telefon": "03400 54321-0",
-    "email": "kontakt@demo-nachbarkreis.example", "website": "https://demo-nachbarkreis.example",
-    "briefkopf": "Demo-Daten – alle Personen sind frei erfunden.", "bank_name": "Saalesparkasse",
+    "strasse": "Lindenallee 5",
+    "plz": "06990",
+    "ort": "Auenstedt",
+    "telefon": "03400 54321-0",
+    "email": "kontakt@demo-nachbarkreis.example",
+    "website": "https://demo-nachbarkreis.example",
+    "briefkopf": "Demo-Daten – alle Personen sind frei erfunden.",
+    "bank_name": "Saalesparkasse",
 }
 # Fictitious towns of the neighbour county (AGS and PLZ outside the real ranges in use).
 NACHBAR_GEMEINDEN = [
-    {"id": "auenstedt", "name": "Auenstedt, Stadt", "ags": "15990001", "population": 21000, "bg_share": 0.55,
-     "vergleichsraum": "VR1", "plz": "06990", "ort": "Auenstedt"},
-    {"id": "lindenhain", "name": "Lindenhain", "ags": "15990002", "population": 7000, "bg_share": 0.25,
-     "vergleichsraum": "VR2", "plz": "06991", "ort": "Lindenhain"},
-    {"id": "birkenwalde", "name": "Birkenwalde", "ags": "15990003", "population": 5000, "bg_share": 0.20,
-     "vergleichsraum": "VR2", "plz": "06992", "ort": "Birkenwalde"},
+    {
+        "id": "auenstedt",
+        "name": "Auenstedt, Stadt",
+        "ags": "15990001",
+        "population": 21000,
+        "bg_share": 0.55,
+        "vergleichsraum": "VR1",
+        "plz": "06990",
+        "ort": "Auenstedt",
+    },
+    {
+        "id": "lindenhain",
+        "name": "Lindenhain",
+        "ags": "15990002",
+        "population": 7000,
+        "bg_share": 0.25,
+        "vergleichsraum": "VR2",
+        "plz": "06991",
+        "ort": "Lindenhain",
+    },
+    {
+        "id": "birkenwalde",
+        "name": "Birkenwalde",
+        "ags": "15990003",
+        "population": 5000,
+        "bg_share": 0.20,
+        "vergleichsraum": "VR2",
+        "plz": "06992",
+        "ort": "Birkenwalde",
+    },
 ]
 
 
@@ -73,13 +113,19 @@ class Ergebnis:
     def meldung(self, seed: int, scale: float) -> str:
         if self.erzeugt:
             z = self.zaehler.get(KREIS_KURZNAME, {})
-            return (f"Demo-Landkreis erzeugt (Seed {seed}, Maßstab {scale:g}): "
-                    f"{_zahl(z.get('bedarfsgemeinschaften', 0))} BG, {_zahl(z.get('personen', 0))} Personen, "
-                    f"{_zahl(z.get('benutzer', 0))} Beschäftigte; dazu der Demo-Nachbarkreis.")
-        text = f"Demo-Landkreis besteht bereits (Seed {self.seed}, Maßstab {self.scale:g}); nichts neu erzeugt."
+            return (
+                f"Demo-Landkreis erzeugt (Seed {seed}, Maßstab {scale:g}): "
+                f"{_zahl(z.get('bedarfsgemeinschaften', 0))} BG, {_zahl(z.get('personen', 0))} Personen, "
+                f"{_zahl(z.get('benutzer', 0))} Beschäftigte; dazu der Demo-Nachbarkreis."
+            )
+        text = (
+            f"Demo-Landkreis besteht bereits (Seed {self.seed}, Maßstab {self.scale:g}); nichts neu erzeugt."
+        )
         if (self.seed, self.scale) != (seed, scale):
-            text += (f" Für Seed {seed} / Maßstab {scale:g} bitte eine neue Datenbank verwenden, "
-                     f"z. B. VORORT_DATA_DIR=/tmp/vorort-demo-{seed} .venv/bin/vorort demo.")
+            text += (
+                f" Für Seed {seed} / Maßstab {scale:g} bitte eine neue Datenbank verwenden, "
+                f"z. B. VORORT_DATA_DIR=/tmp/vorort-demo-{seed} .venv/bin/vorort demo."
+            )
         return text
 
 
@@ -92,7 +138,9 @@ def existing_build() -> tuple[int, float] | None:
     mandant = Mandant.objects.filter(kurzname=KREIS_KURZNAME).first()
     if mandant is None:
         return None
-    event = AuditEvent.objects.filter(mandant=mandant, typ=AuditEvent.Typ.DEMO_ERZEUGT).order_by("seq").first()
+    event = (
+        AuditEvent.objects.filter(mandant=mandant, typ=AuditEvent.Typ.DEMO_ERZEUGT).order_by("seq").first()
+    )
     details = event.details if event is not None else {}
     return int(details.get("seed", -1)), float(details.get("scale", 0.0))
 
@@ -109,22 +157,45 @@ def build_demo(*, seed: int = 2025, scale: float = 1.0, verbose: bool = False) -
     with transaction.atomic():
         for stammdaten, gemeinden, n_bg, art, mandant_seed in (
             (KREIS, profile["municipalities"], max(1, round(profile["stock"]["bg"] * scale)), "kreis", seed),
-            (NACHBAR, NACHBAR_GEMEINDEN, NACHBAR_BGS, "nachbarkreis", zlib.crc32(f"{seed}:nachbarkreis".encode())),
+            (
+                NACHBAR,
+                NACHBAR_GEMEINDEN,
+                NACHBAR_BGS,
+                "nachbarkreis",
+                zlib.crc32(f"{seed}:nachbarkreis".encode()),
+            ),
         ):
             mandant = _create_mandant(stammdaten)
-            county = sample_county(profile, seed=mandant_seed, n_bg=n_bg, gemeinden=gemeinden, stichtag=stichtag())
+            county = sample_county(
+                profile, seed=mandant_seed, n_bg=n_bg, gemeinden=gemeinden, stichtag=stichtag()
+            )
             context = DemoContext(
-                mandant=mandant, art=art, seed=seed, scale=scale, profile=profile, stichtag=stichtag(),
-                county=county, gemeinden=gemeinden, verbose=verbose,
+                mandant=mandant,
+                art=art,
+                seed=seed,
+                scale=scale,
+                profile=profile,
+                stichtag=stichtag(),
+                county=county,
+                gemeinden=gemeinden,
+                verbose=verbose,
             )
             namen = []
             for part in teile():
                 part.func(context)
                 namen.append(part.name)
             record_event(
-                AuditEvent.Typ.DEMO_ERZEUGT, acting_user=None, mandant=mandant, zweck="vorort demo",
-                details={"seed": seed, "scale": scale, "schema_version": profile["schema_version"],
-                         "teile": namen, "anzahl": context.zaehler},
+                AuditEvent.Typ.DEMO_ERZEUGT,
+                acting_user=None,
+                mandant=mandant,
+                zweck="vorort demo",
+                details={
+                    "seed": seed,
+                    "scale": scale,
+                    "schema_version": profile["schema_version"],
+                    "teile": namen,
+                    "anzahl": context.zaehler,
+                },
             )
             ergebnis.zaehler[mandant.kurzname] = dict(context.zaehler)
     optimize()  # planner statistics for the freshly loaded tables (the person search needs them)
@@ -146,7 +217,9 @@ def _large_sqlite_cache() -> None:
 def _create_mandant(stammdaten: dict) -> Mandant:
     iban = german_iban("80053762", "3100012345")
     return Mandant.objects.create(
-        **stammdaten, iban=iban, bic=bic_of("80053762"),
+        **stammdaten,
+        iban=iban,
+        bic=bic_of("80053762"),
         glaeubiger_id="DE98ZZZ09999999999",  # the Bundesbank's published test creditor id
     )
 
@@ -157,8 +230,11 @@ def logins() -> list[tuple[str, str, str, str]]:
 
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=[c.username for c in DEMO_LOGINS], mandant__kurzname__startswith=DEMO_PREFIX)
-        .select_related("mandant").prefetch_related("teams")
+        for u in User.objects.filter(
+            username__in=[c.username for c in DEMO_LOGINS], mandant__kurzname__startswith=DEMO_PREFIX
+        )
+        .select_related("mandant")
+        .prefetch_related("teams")
     }
     rows = []
     for cast in DEMO_LOGINS:

@@ -30,15 +30,21 @@ def generate_parquet(directory: Path, *, seed: int, scale: float) -> dict:
     width = len(str(n_kreise))
     bgs = county.bgs.with_columns(kreis=pl.Series(kreis, dtype=pl.Int32))
     persons = county.persons.join(bgs.select("bg", "kreis"), on="bg", how="left")
-    bg_id = pl.format("{}BG{}", pl.col("kreis").cast(pl.String).str.zfill(width),
-                      pl.col("bg").cast(pl.String).str.zfill(8))
+    bg_id = pl.format(
+        "{}BG{}", pl.col("kreis").cast(pl.String).str.zfill(width), pl.col("bg").cast(pl.String).str.zfill(8)
+    )
     person_id = pl.format("P{}", pl.col("person").cast(pl.String).str.zfill(9))
     persons_out, bgs_out = tables_from_sample(persons, bgs, bg_id=bg_id, person_id=person_id)
     persons_out = persons_out.with_columns(persons.select(pl.col("kreis"))["kreis"])
     bgs_out = bgs_out.with_columns(bgs["kreis"])
     metadata = {
-        "seed": seed, "scale": scale, "schema_version": profile["schema_version"], "stichtag": stichtag().isoformat(),
-        "bgs": bgs_out.height, "persons": persons_out.height, "kreise": n_kreise,
+        "seed": seed,
+        "scale": scale,
+        "schema_version": profile["schema_version"],
+        "stichtag": stichtag().isoformat(),
+        "bgs": bgs_out.height,
+        "persons": persons_out.height,
+        "kreise": n_kreise,
         "elb": int(np.asarray(persons_out["elb"]).sum()),
     }
     write_tables(directory, persons_out, bgs_out, metadata=metadata, parquet=True, extra=["kreis"])

@@ -49,7 +49,9 @@ class Teil:
 _TEILE: dict[str, Teil] = {}
 
 
-def teil(name: str, *, order: int) -> Callable[[Callable[[DemoContext], None]], Callable[[DemoContext], None]]:
+def teil(
+    name: str, *, order: int
+) -> Callable[[Callable[[DemoContext], None]], Callable[[DemoContext], None]]:
     """Register a part of the demo county under a unique name."""
 
     def register(func: Callable[[DemoContext], None]) -> Callable[[DemoContext], None]:
@@ -101,4 +103,6 @@ class DemoContext:
         """A progress bar on the terminal for a long step (a silent one in tests); call update(n)."""
         from tqdm import tqdm
 
-        return tqdm(total=total, desc=desc, unit=" Zeilen", unit_scale=True, leave=False, disable=not self.verbose)
+        return tqdm(
+            total=total, desc=desc, unit=" Zeilen", unit_scale=True, leave=False, disable=not self.verbose
+        )

@@ -38,8 +38,13 @@ SINGLE, SINGLE_PARENT, COUPLE, COUPLE_CHILDREN, OTHER = range(5)
 # Kinds of members while sampling; the export's role is head, partner or child (all others).
 HEAD, PARTNER, MINOR, ADULT_CHILD, NON_ENTITLED = range(5)
 STATUS = (
-    "arbeitslos", "employed_not_arbeitslos", "in_measure", "caring", "school_training_study",
-    "incapacity_or_sick", "other_58plus_rule",
+    "arbeitslos",
+    "employed_not_arbeitslos",
+    "in_measure",
+    "caring",
+    "school_training_study",
+    "incapacity_or_sick",
+    "other_58plus_rule",
 )
 NATIONALITIES = ("DE", "UA", "SY", "AF", "PL", "RO", *WEITERE_STAATSANGEHOERIGKEITEN)
 # Months since a group could first draw SGB II benefits, up to the reference month 2025-01:
@@ -72,7 +77,9 @@ class Streams:
         self.seed = int(seed)
 
     def __call__(self, name: str) -> np.random.Generator:
-        return np.random.Generator(np.random.PCG64(np.random.SeedSequence([self.seed, zlib.crc32(name.encode())])))
+        return np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence([self.seed, zlib.crc32(name.encode())]))
+        )
 
 
 def quota(shares, n: int) -> np.ndarray:
@@ -157,8 +164,14 @@ class County:
     seed: int
 
 
-def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] | None = None,
-                  stichtag: date = date(2025, 1, 1)) -> County:
+def sample_county(
+    profile: dict,
+    *,
+    seed: int,
+    n_bg: int,
+    gemeinden: list[dict] | None = None,
+    stichtag: date = date(2025, 1, 1),
+) -> County:
     """Sample n_bg BGs and their members; `gemeinden` replaces the profile's municipalities."""
     s = Streams(seed)
     comp = profile["bg_composition"]
@@ -193,14 +206,24 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     n_nonent = round((stock["persons_in_bg_incl_non_entitled"] / stock["rlb"] - 1) * rlb)
     nonent = pick(rng, familien.astype(float), n_nonent)
 
-    bg = np.concatenate([
-        np.arange(n), np.flatnonzero(has_partner), np.repeat(np.arange(n), n_minor),
-        np.repeat(np.arange(n), n_adult), np.flatnonzero(nonent),
-    ])
-    kind = np.concatenate([
-        np.full(n, HEAD), np.full(int(has_partner.sum()), PARTNER), np.full(int(n_minor.sum()), MINOR),
-        np.full(int(n_adult.sum()), ADULT_CHILD), np.full(int(nonent.sum()), NON_ENTITLED),
-    ])
+    bg = np.concatenate(
+        [
+            np.arange(n),
+            np.flatnonzero(has_partner),
+            np.repeat(np.arange(n), n_minor),
+            np.repeat(np.arange(n), n_adult),
+            np.flatnonzero(nonent),
+        ]
+    )
+    kind = np.concatenate(
+        [
+            np.full(n, HEAD),
+            np.full(int(has_partner.sum()), PARTNER),
+            np.full(int(n_minor.sum()), MINOR),
+            np.full(int(n_adult.sum()), ADULT_CHILD),
+            np.full(int(nonent.sum()), NON_ENTITLED),
+        ]
+    )
     p = len(bg)
 
     # 2. Ages: families first, children conditioned on their parents.
@@ -222,12 +245,15 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     np.maximum.at(oldest, bg[is_adult | is_child], age[is_adult | is_child])
     with_child = oldest >= 0
     head_age[with_child] = np.minimum(
-        np.maximum(head_age[with_child], oldest[with_child] + 17 + rng.integers(0, 8, int(with_child.sum()))), 66
+        np.maximum(head_age[with_child], oldest[with_child] + 17 + rng.integers(0, 8, int(with_child.sum()))),
+        66,
     )
     is_partner = kind == PARTNER
     partner_age = np.zeros(n, dtype=np.int64)
     pbg = bg[is_partner]
-    partner_age[pbg] = np.clip(head_age[pbg] + np.rint(rng.normal(-1.5, 4.0, len(pbg))).astype(np.int64), 18, 66)
+    partner_age[pbg] = np.clip(
+        head_age[pbg] + np.rint(rng.normal(-1.5, 4.0, len(pbg))).astype(np.int64), 18, 66
+    )
     partner_age[pbg] = np.minimum(np.maximum(partner_age[pbg], oldest[pbg] + 17), 66)
     age[is_partner] = partner_age[pbg]
 
@@ -238,7 +264,9 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     single_head = (kind == HEAD) & (typ[bg] == SINGLE)
     age_of_others = np.where(kind == HEAD, head_age[bg], age)
     others = elb & ~single_head
-    counts_others = np.array([((age_of_others[others] >= lo) & (age_of_others[others] <= hi)).sum() for lo, hi in bands])
+    counts_others = np.array(
+        [((age_of_others[others] >= lo) & (age_of_others[others] <= hi)).sum() for lo, hi in bands]
+    )
     residual = np.maximum(quota([dem["age_band_share"][b] for b in band_labels], n_elb) - counts_others, 0)
     head_age[single_idx] = _age_in_band(rng, labels(rng, residual, len(single_idx)), bands)
     is_head = kind == HEAD
@@ -265,8 +293,9 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     rng = s("nationality")
     elb_per_bg = np.bincount(bg, weights=elb, minlength=n)
     ort_gewicht = np.array([1.4 if g.get("population", 0) >= 10000 else 0.6 for g in gemeinden])
-    foreign = pick_until(rng, AUSLAENDER_TYP_GEWICHT[typ] * ort_gewicht[gemeinde], elb_per_bg,
-                         dem["foreign_share"] * n_elb)
+    foreign = pick_until(
+        rng, AUSLAENDER_TYP_GEWICHT[typ] * ort_gewicht[gemeinde], elb_per_bg, dem["foreign_share"] * n_elb
+    )
     nat = np.zeros(n, dtype=np.int64)
     mix = dem["nationality_mix_of_foreigners"]
     f_idx = np.flatnonzero(foreign)
@@ -281,7 +310,9 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
         frei &= ~chosen
     weitere = list(WEITERE_STAATSANGEHOERIGKEITEN)
     w = np.array(list(WEITERE_STAATSANGEHOERIGKEITEN.values()))
-    nat[f_idx[frei]] = [NATIONALITIES.index(weitere[i]) for i in rng.choice(len(weitere), int(frei.sum()), p=w / w.sum())]
+    nat[f_idx[frei]] = [
+        NATIONALITIES.index(weitere[i]) for i in rng.choice(len(weitere), int(frei.sum()), p=w / w.sum())
+    ]
 
     # Months in receipt per BG, quotas counted in eLb (the check weighs by eLb).
     sit = profile["elb_situation"]
@@ -298,10 +329,14 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     for b in range(len(dur_bands) - 1, -1, -1):
         lo, hi = dur_bands[b]
         open_ = (months < 0) & (max_m >= lo)
-        chosen = open_ if b == 0 else pick_until(rng, open_ * (1.0 + (head_age >= 50)), elb_per_bg, targets[b])
+        chosen = (
+            open_ if b == 0 else pick_until(rng, open_ * (1.0 + (head_age >= 50)), elb_per_bg, targets[b])
+        )
         top = np.minimum(hi, max_m[chosen])
         if b == len(dur_bands) - 1:
-            months[chosen] = lo + np.minimum(np.floor(rng.exponential(50.0, int(chosen.sum()))).astype(np.int64), top - lo)
+            months[chosen] = lo + np.minimum(
+                np.floor(rng.exponential(50.0, int(chosen.sum()))).astype(np.int64), top - lo
+            )
         else:
             months[chosen] = lo + np.floor(rng.random(int(chosen.sum())) * (top - lo + 1)).astype(np.int64)
     months[months < 0] = 0
@@ -315,8 +350,9 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     np.minimum.at(youngest, bg[is_child], age[is_child])
     u3 = youngest[bg[e]] < 3
     minors = n_minor[bg[e]] > 0
-    status_counts = dict(zip(STATUS, quota([sit["labour_market_status_share"][x] for x in STATUS], len(e)),
-                             strict=True))
+    status_counts = dict(
+        zip(STATUS, quota([sit["labour_market_status_share"][x] for x in STATUS], len(e)), strict=True)
+    )
     gewichte = {
         "other_58plus_rule": (a >= 58) * (1.0 + (a - 58) / 4),
         "school_training_study": np.select([a <= 17, a <= 20, a <= 24, a <= 29], [1e4, 8.0, 3.0, 0.3], 0.02),
@@ -335,24 +371,33 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     rng = s("qualification")
     nat_e = nat[bg[e]]
     code = {c: NATIONALITIES.index(c) for c in ("DE", "UA", "PL", "RO", "BG")}
-    herkunft = np.select([nat_e == code["DE"], nat_e == code["UA"], np.isin(nat_e, [code["PL"], code["RO"], code["BG"]])],
-                         [1.0, 1.2, 1.5], 3.0)
-    novq_e = pick(rng, np.where(a <= 24, 25.0, 1.0) * herkunft, round(sit["no_vocational_qualification_share"] * len(e)))
+    herkunft = np.select(
+        [nat_e == code["DE"], nat_e == code["UA"], np.isin(nat_e, [code["PL"], code["RO"], code["BG"]])],
+        [1.0, 1.2, 1.5],
+        3.0,
+    )
+    novq_e = pick(
+        rng, np.where(a <= 24, 25.0, 1.0) * herkunft, round(sit["no_vocational_qualification_share"] * len(e))
+    )
 
     # Earnings: employed eLb take the highest band slots; other earners (mostly arbeitslos
     # with a Minijob) the rest, the non-arbeitslos first, so arbeitslos stays below 15 hours.
     rng = s("earnings")
     earn_labels = list(sit["earnings_band_share_among_earners"])
     n_earn = round(sit["aufstocker_share"] * len(e))
-    slots = np.sort(np.repeat(np.arange(len(earn_labels)),
-                              quota([sit["earnings_band_share_among_earners"][x] for x in earn_labels], n_earn)))[::-1]
+    slots = np.sort(
+        np.repeat(
+            np.arange(len(earn_labels)),
+            quota([sit["earnings_band_share_among_earners"][x] for x in earn_labels], n_earn),
+        )
+    )[::-1]
     emp = rng.permutation(np.flatnonzero(st == STATUS.index("employed_not_arbeitslos")))[:n_earn]
     status_gewicht = np.array([3.0, 0.0, 0.5, 1.2, 2.0, 0.2, 0.4])
     rest = np.flatnonzero(pick(rng, status_gewicht[st], n_earn - len(emp)))
     rest = rest[np.lexsort((rng.random(len(rest)), st[rest] == STATUS.index("arbeitslos")))]
     band_e = np.full(len(e), -1, dtype=np.int64)
     band_e[emp] = slots[: len(emp)]
-    band_e[rest] = slots[len(emp): len(emp) + len(rest)]
+    band_e[rest] = slots[len(emp) : len(emp) + len(rest)]
     earnings_e = np.zeros(len(e))
     for b, label in enumerate(earn_labels):
         chosen = band_e == b
@@ -379,8 +424,12 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     act = kdu["actual_costs"]
     over = pick(rng, np.ones(n), round(act["bruttokaltmiete_over_limit_share"] * n))
     base = _per_size(act["bruttokaltmiete_mean_eur_by_size"], n_rlb, extra=70.0) * rng.lognormal(0.0, 0.13, n)
-    rent = np.where(over, limit * rng.uniform(1.01, 1.25, n), np.minimum(base, limit * rng.uniform(0.93, 1.0, n)))
-    heating = _per_size(act["heating_mean_eur_month_by_size"], n_rlb, extra=15.0) * rng.lognormal(0.0, 0.22, n)
+    rent = np.where(
+        over, limit * rng.uniform(1.01, 1.25, n), np.minimum(base, limit * rng.uniform(0.93, 1.0, n))
+    )
+    heating = _per_size(act["heating_mean_eur_month_by_size"], n_rlb, extra=15.0) * rng.lognormal(
+        0.0, 0.22, n
+    )
     owner = pick(rng, np.ones(n), round(act["owner_occupier_share"] * n))
     area = _per_size(kdu["floor_area_m2"], n_all) * rng.uniform(0.72, 1.08, n)
 
@@ -397,41 +446,47 @@ def sample_county(profile: dict, *, seed: int, n_bg: int, gemeinden: list[dict] 
     earnings_p = np.zeros(p)
     earnings_p[e] = earnings_e
     ids = [g["id"] for g in gemeinden]
-    bgs = pl.DataFrame({
-        "bg": np.arange(n),
-        "bg_type": _enum(BG_TYPEN, typ),
-        "gemeinde": _enum(ids, gemeinde),
-        "ags": _enum([g.get("ags", "") for g in gemeinden], gemeinde),
-        "vergleichsraum": _enum(vr_codes, vr),
-        "nationality": _enum(NATIONALITIES, nat),
-        "months_in_receipt": months,
-        "bruttokaltmiete": np.round(rent, 2),
-        "heizkosten": np.round(heating, 2),
-        "wohnflaeche": np.round(area * 2) / 2,
-        "eigentum": owner,
-        "personen": n_all,
-    })
-    persons = pl.DataFrame({
-        "bg": bg[order],
-        "kind": kind[order],
-        "role": _enum(["head", "partner", "child"], np.minimum(kind[order], 2)),
-        "age": age[order],
-        "sex": _enum(["m", "f"], sex_f[order].astype(np.int64)),
-        "elb": elb[order],
-        "entitled": entitled[order],
-        "nationality": _enum(NATIONALITIES, nat[bg[order]]),
-        "status": _enum([*STATUS, ""], status_p[order]),
-        "novq": novq_p[order],
-        "earnings": earnings_p[order],
-        "geburtsdatum": geburtsdatum[order],
-    }).with_row_index("person")
+    bgs = pl.DataFrame(
+        {
+            "bg": np.arange(n),
+            "bg_type": _enum(BG_TYPEN, typ),
+            "gemeinde": _enum(ids, gemeinde),
+            "ags": _enum([g.get("ags", "") for g in gemeinden], gemeinde),
+            "vergleichsraum": _enum(vr_codes, vr),
+            "nationality": _enum(NATIONALITIES, nat),
+            "months_in_receipt": months,
+            "bruttokaltmiete": np.round(rent, 2),
+            "heizkosten": np.round(heating, 2),
+            "wohnflaeche": np.round(area * 2) / 2,
+            "eigentum": owner,
+            "personen": n_all,
+        }
+    )
+    persons = pl.DataFrame(
+        {
+            "bg": bg[order],
+            "kind": kind[order],
+            "role": _enum(["head", "partner", "child"], np.minimum(kind[order], 2)),
+            "age": age[order],
+            "sex": _enum(["m", "f"], sex_f[order].astype(np.int64)),
+            "elb": elb[order],
+            "entitled": entitled[order],
+            "nationality": _enum(NATIONALITIES, nat[bg[order]]),
+            "status": _enum([*STATUS, ""], status_p[order]),
+            "novq": novq_p[order],
+            "earnings": earnings_p[order],
+            "geburtsdatum": geburtsdatum[order],
+        }
+    ).with_row_index("person")
     return County(bgs=bgs, persons=persons, seed=seed)
 
 
 def _enum(categories, codes: np.ndarray) -> pl.Series:
     """Strings for integer codes as a Polars Enum (fast to build, dictionary-encoded in Parquet)."""
     categories = list(dict.fromkeys(str(c) for c in categories))
-    return pl.Series(categories, dtype=pl.Enum(categories)).gather(pl.Series(np.asarray(codes, dtype=np.int64)))
+    return pl.Series(categories, dtype=pl.Enum(categories)).gather(
+        pl.Series(np.asarray(codes, dtype=np.int64))
+    )
 
 
 def _per_size(table: dict, size: np.ndarray, extra: float | None = None) -> np.ndarray:

@@ -54,13 +54,39 @@ MERSEBURG = ("merseburg",)
 KREIS_TEAMS = [
     TeamSpec("LMER1", "Leistung Merseburg 1", Rolle.LEISTUNG, 7.9, MERSEBURG, "Merseburg, Nachnamen A–K"),
     TeamSpec("LMER2", "Leistung Merseburg 2", Rolle.LEISTUNG, 7.9, MERSEBURG, "Merseburg, Nachnamen L–Z"),
-    TeamSpec("LLEU", "Leistung Leuna, Bad Dürrenberg, Schkopau", Rolle.LEISTUNG, 11.4,
-             ("leuna", "bad_duerrenberg", "schkopau")),
-    TeamSpec("LNORD", "Leistung Saalekreis Nord", Rolle.LEISTUNG, 16.3,
-             ("landsberg", "kabelsketal", "petersberg", "wettin_loebejuen", "salzatal", "teutschenthal")),
-    TeamSpec("LQUE", "Leistung Querfurt", Rolle.LEISTUNG, 14.5,
-             ("querfurt", "muecheln", "braunsbedra", "bad_lauchstaedt", "barnstaedt", "farnstaedt",
-              "nemsdorf_goehrendorf", "obhausen", "schraplau", "steigra"), "Standort Querfurt, Geiseltal, Weida-Land"),
+    TeamSpec(
+        "LLEU",
+        "Leistung Leuna, Bad Dürrenberg, Schkopau",
+        Rolle.LEISTUNG,
+        11.4,
+        ("leuna", "bad_duerrenberg", "schkopau"),
+    ),
+    TeamSpec(
+        "LNORD",
+        "Leistung Saalekreis Nord",
+        Rolle.LEISTUNG,
+        16.3,
+        ("landsberg", "kabelsketal", "petersberg", "wettin_loebejuen", "salzatal", "teutschenthal"),
+    ),
+    TeamSpec(
+        "LQUE",
+        "Leistung Querfurt",
+        Rolle.LEISTUNG,
+        14.5,
+        (
+            "querfurt",
+            "muecheln",
+            "braunsbedra",
+            "bad_lauchstaedt",
+            "barnstaedt",
+            "farnstaedt",
+            "nemsdorf_goehrendorf",
+            "obhausen",
+            "schraplau",
+            "steigra",
+        ),
+        "Standort Querfurt, Geiseltal, Weida-Land",
+    ),
     TeamSpec("IU25", "Integration U25", Rolle.INTEGRATION, 17, (), "Jugendberufsagentur, eLb unter 25"),
     TeamSpec("IUE25M", "Integration Ü25 Merseburg", Rolle.INTEGRATION, 36, (), "Vergleichsraum 1"),
     TeamSpec("IUE25Q", "Integration Ü25 Querfurt", Rolle.INTEGRATION, 15, (), "Vergleichsraum 2"),
@@ -75,8 +101,17 @@ KREIS_TEAMS = [
     TeamSpec("ADM", "Administration", Rolle.ADMINISTRATION, 5),
 ]
 # Which teams each Teamleitung leads, in the order generated Teamleitungen are assigned.
-GEFUEHRTE_TEAMS = [("LMER1", "LMER2"), ("LLEU",), ("LNORD",), ("LQUE",), ("IU25",), ("IUE25M",),
-                   ("IUE25Q",), ("AGS", "MAP"), ("WUR", "EZ")]
+GEFUEHRTE_TEAMS = [
+    ("LMER1", "LMER2"),
+    ("LLEU",),
+    ("LNORD",),
+    ("LQUE",),
+    ("IU25",),
+    ("IUE25M",),
+    ("IUE25Q",),
+    ("AGS", "MAP"),
+    ("WUR", "EZ"),
+]
 NACHBAR_TEAMS = [
     TeamSpec("LNK", "Leistung Nachbarkreis", Rolle.LEISTUNG, 1, ("*",)),
     TeamSpec("INK", "Integration Nachbarkreis", Rolle.INTEGRATION, 1),
@@ -122,8 +157,13 @@ def _staff_names(context: DemoContext, k: int) -> list[tuple[str, str, str]]:
         else:
             gruppe = ["TR", "PL", "RU", "UA"][int(rng.integers(0, 4))]
             vornamen, nachnamen = VORNAMEN[gruppe][sex], NACHNAMEN[gruppe]
-        out.append(("Frau" if female else "Herr", vornamen[int(rng.integers(len(vornamen)))],
-                    nachnamen[int(rng.integers(len(nachnamen)))]))
+        out.append(
+            (
+                "Frau" if female else "Herr",
+                vornamen[int(rng.integers(len(vornamen)))],
+                nachnamen[int(rng.integers(len(nachnamen)))],
+            )
+        )
     return out
 
 
@@ -143,9 +183,9 @@ def build_personal(context: DemoContext) -> None:
     kreis = context.art == "kreis"
     specs = KREIS_TEAMS if kreis else NACHBAR_TEAMS
     mandant = context.mandant
-    teams = Team.objects.bulk_create([
-        Team(mandant=mandant, name=s.name, kuerzel=s.kuerzel, beschreibung=s.beschreibung) for s in specs
-    ])
+    teams = Team.objects.bulk_create(
+        [Team(mandant=mandant, name=s.name, kuerzel=s.kuerzel, beschreibung=s.beschreibung) for s in specs]
+    )
     context.teams = {t.kuerzel: t for t in teams}
     cast = [login for login in DEMO_LOGINS if login.art == context.art]
 
@@ -156,7 +196,7 @@ def build_personal(context: DemoContext) -> None:
     generated: list[tuple[Rolle, tuple[str, ...]]] = []
     for spec in specs:
         wanted = max(1, round(spec.anzahl * (context.scale if kreis else 1.0)))
-        have = sum(1 for c in cast if c.teams[0] == spec.kuerzel or (spec.kuerzel == "TL" and "TL" in c.teams))
+        have = sum(1 for c in cast if c.teams[0] == spec.kuerzel)  # a cast member counts in their first team
         for i in range(max(wanted - have, 0)):
             if spec.rolle == Rolle.TEAMLEITUNG and kreis:
                 geleitet = GEFUEHRTE_TEAMS[(i + have) % len(GEFUEHRTE_TEAMS)]
@@ -166,34 +206,54 @@ def build_personal(context: DemoContext) -> None:
             else:
                 generated.append((spec.rolle, (spec.kuerzel,)))
     taken = set(User.objects.values_list("username", flat=True)) | {c.username for c in DEMO_LOGINS}
-    for (titel, vorname, nachname), (rolle, kuerzel) in zip(_staff_names(context, len(generated)), generated,
-                                                          strict=True):
+    for (titel, vorname, nachname), (rolle, kuerzel) in zip(
+        _staff_names(context, len(generated)), generated, strict=True
+    ):
         plan.append((titel, vorname, nachname, _username(vorname, nachname, taken), rolle, kuerzel))
 
     domain = f"{mandant.kurzname}.example"
     password = demo_password_hash(context.seed)
-    users = User.objects.bulk_create([
-        User(
-            username=username, first_name=vorname, last_name=nachname, titel=titel, mandant=mandant,
-            email=f"{username}@{domain}", password=password, telefon=f"03461 12345-{100 + i}",
-            zimmer=f"{'A' if i % 2 else 'B'} {1 + i // 40}.{(i % 40) + 1:02d}",
-        )
-        for i, (titel, vorname, nachname, username, _rolle, _teams) in enumerate(plan)
-    ])
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=username,
+                first_name=vorname,
+                last_name=nachname,
+                titel=titel,
+                mandant=mandant,
+                email=f"{username}@{domain}",
+                password=password,
+                telefon=f"03461 12345-{100 + i}",
+                zimmer=f"{'A' if i % 2 else 'B'} {1 + i // 40}.{(i % 40) + 1:02d}",
+            )
+            for i, (titel, vorname, nachname, username, _rolle, _teams) in enumerate(plan)
+        ]
+    )
     groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in Rolle])}
-    User.groups.through.objects.bulk_create([
-        User.groups.through(user_id=u.pk, group_id=groups[p[4].value].pk) for u, p in zip(users, plan, strict=True)
-    ])
-    User.teams.through.objects.bulk_create([
-        User.teams.through(user_id=u.pk, team_id=context.teams[k].pk)
-        for u, p in zip(users, plan, strict=True) for k in p[5]
-    ])
-    TOTPDevice.objects.bulk_create([
-        TOTPDevice(user=u, name=TOTP_GERAET, confirmed=True, key=totp_key(context.seed, u.username)) for u in users
-    ])
+    User.groups.through.objects.bulk_create(
+        [
+            User.groups.through(user_id=u.pk, group_id=groups[p[4].value].pk)
+            for u, p in zip(users, plan, strict=True)
+        ]
+    )
+    User.teams.through.objects.bulk_create(
+        [
+            User.teams.through(user_id=u.pk, team_id=context.teams[k].pk)
+            for u, p in zip(users, plan, strict=True)
+            for k in p[5]
+        ]
+    )
+    TOTPDevice.objects.bulk_create(
+        [
+            TOTPDevice(user=u, name=TOTP_GERAET, confirmed=True, key=totp_key(context.seed, u.username))
+            for u in users
+        ]
+    )
     # Caseworkers per team in a stable order, for assigning BGs round-robin (even caseloads).
     context.staff = {}
-    for user, (_t, _v, _n, _u, rolle, kuerzel) in sorted(zip(users, plan, strict=True), key=lambda x: x[0].username):
+    for user, (_t, _v, _n, _u, rolle, kuerzel) in sorted(
+        zip(users, plan, strict=True), key=lambda x: x[0].username
+    ):
         if rolle in (Rolle.LEISTUNG, Rolle.INTEGRATION):
             context.staff.setdefault(kuerzel[0], []).append(user)
     context.zaehler["benutzer"] = len(users)

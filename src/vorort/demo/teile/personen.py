@@ -54,7 +54,7 @@ def _bulk(context: DemoContext, model, objs: list, desc: str) -> list:
     created = []
     with context.progress(total=len(objs), desc=desc) as bar:
         for start in range(0, len(objs), BATCH):
-            created.extend(model.objects.bulk_create(objs[start:start + BATCH], batch_size=BATCH))
+            created.extend(model.objects.bulk_create(objs[start : start + BATCH], batch_size=BATCH))
             bar.update(min(BATCH, len(objs) - start))
     return created
 
@@ -84,7 +84,9 @@ def _namen(context: DemoContext, bgs, persons) -> tuple[list[str], list[str]]:
     bg_nat = bgs["nationality"].to_list()
     gruppen = [NAMENSGRUPPE.get(code, "XX") if code != "DE" else "DE" for code in bg_nat]
     familienname = [
-        (NACHNAMEN_DE if g == "DE" else NACHNAMEN[g])[int(r * len(NACHNAMEN_DE if g == "DE" else NACHNAMEN[g]))]
+        (NACHNAMEN_DE if g == "DE" else NACHNAMEN[g])[
+            int(r * len(NACHNAMEN_DE if g == "DE" else NACHNAMEN[g]))
+        ]
         for g, r in zip(gruppen, rng.random(len(gruppen)), strict=True)
     ]
     vornamen, nachnamen = [], []
@@ -111,8 +113,9 @@ def _teams_fuer(context: DemoContext, bgs, head_nachname: list[str], head_alter:
         return ["LNK"] * bgs.height, ["INK"] * bgs.height
     team_of = {g: spec.kuerzel for spec in KREIS_TEAMS for g in spec.gemeinden}
     leistung, integration = [], []
-    for gemeinde, vr, name, alter in zip(bgs["gemeinde"].to_list(), bgs["vergleichsraum"].to_list(),
-                                         head_nachname, head_alter, strict=True):
+    for gemeinde, vr, name, alter in zip(
+        bgs["gemeinde"].to_list(), bgs["vergleichsraum"].to_list(), head_nachname, head_alter, strict=True
+    ):
         if gemeinde == "merseburg":
             leistung.append("LMER1" if name[:1].upper() <= "K" else "LMER2")
         else:
@@ -141,20 +144,31 @@ def build_personen(context: DemoContext) -> None:
     # Haushalte
     rng = context.rng("adressen")
     haushalte = []
-    for i, (gemeinde, miete, heizung, flaeche, eigentum) in enumerate(bgs.select(
+    for gemeinde, miete, heizung, flaeche, eigentum in bgs.select(
         "gemeinde", "bruttokaltmiete", "heizkosten", "wohnflaeche", "eigentum"
-    ).iter_rows()):
-        plz, ort, strassen = GEMEINDEN.get(gemeinde) or (gemeinde_info[gemeinde]["plz"],
-                                                         gemeinde_info[gemeinde]["ort"], [])
+    ).iter_rows():
+        plz, ort, strassen = GEMEINDEN.get(gemeinde) or (
+            gemeinde_info[gemeinde]["plz"],
+            gemeinde_info[gemeinde]["ort"],
+            [],
+        )
         auswahl = strassen + STRASSEN_ALLGEMEIN
         nr = int(rng.integers(1, 120))
-        haushalte.append(Haushalt(
-            mandant=mandant, strasse=auswahl[int(rng.integers(len(auswahl)))],
-            hausnummer=f"{nr}{'abc'[int(rng.integers(3))] if rng.random() < 0.08 else ''}",
-            plz=plz, ort=ort, gemeinde_ags=gemeinde_info[gemeinde].get("ags", ""),
-            wohnflaeche_m2=Decimal(f"{flaeche:.2f}"), bruttokaltmiete_m=_money(miete),
-            heizkosten_m=_money(heizung), warmwasser_dezentral=bool(rng.random() < 0.1), eigentum=bool(eigentum),
-        ))
+        haushalte.append(
+            Haushalt(
+                mandant=mandant,
+                strasse=auswahl[int(rng.integers(len(auswahl)))],
+                hausnummer=f"{nr}{'abc'[int(rng.integers(3))] if rng.random() < 0.08 else ''}",
+                plz=plz,
+                ort=ort,
+                gemeinde_ags=gemeinde_info[gemeinde].get("ags", ""),
+                wohnflaeche_m2=Decimal(f"{flaeche:.2f}"),
+                bruttokaltmiete_m=_money(miete),
+                heizkosten_m=_money(heizung),
+                warmwasser_dezentral=bool(rng.random() < 0.1),
+                eigentum=bool(eigentum),
+            )
+        )
     haushalte = _bulk(context, Haushalt, haushalte, "Haushalte")
 
     # Bedarfsgemeinschaften with their Zuständigkeit
@@ -169,9 +183,13 @@ def build_personen(context: DemoContext) -> None:
     ks = mandant.kreisschluessel
     bg_objs = [
         Bedarfsgemeinschaft(
-            mandant=mandant, nummer=f"{ks}BG{i + 1:07d}", haushalt=haushalte[i],
-            team=context.teams[leistung[i]], sachbearbeitung=next_of(leistung[i]),
-            fallmanagement=next_of(integration[i]), status=Bedarfsgemeinschaft.Status.AKTIV,
+            mandant=mandant,
+            nummer=f"{ks}BG{i + 1:07d}",
+            haushalt=haushalte[i],
+            team=context.teams[leistung[i]],
+            sachbearbeitung=next_of(leistung[i]),
+            fallmanagement=next_of(integration[i]),
+            status=Bedarfsgemeinschaft.Status.AKTIV,
             leistungsbezug_seit=seit[i],
         )
         for i in range(n_bg)
@@ -183,16 +201,24 @@ def build_personen(context: DemoContext) -> None:
     rng = context.rng("personen")
     nummer0 = 10_000_000 if context.art == "kreis" else 90_000_000
     person_objs = []
-    for j, (sex, geburt, nat, status, novq, elb) in enumerate(persons.select(
-        "sex", "geburtsdatum", "nationality", "status", "novq", "elb"
-    ).iter_rows()):
+    for j, (sex, geburt, nat, status, novq, elb) in enumerate(
+        persons.select("sex", "geburtsdatum", "nationality", "status", "novq", "elb").iter_rows()
+    ):
         orte = GEBURTSORTE_DE if nat == "DE" else GEBURTSORTE.get(nat, [""])
         p = Person(
-            mandant=mandant, kundennummer=_kundennummer(nummer0 + j), vorname=vornamen[j], nachname=nachnamen[j],
-            geburtsdatum=geburt, geburtsort=orte[int(rng.integers(len(orte)))], geschlecht="w" if sex == "f" else "m",
-            staatsangehoerigkeit=nat, arbeitsmarktstatus=status, ohne_berufsabschluss=bool(novq and elb),
+            mandant=mandant,
+            kundennummer=_kundennummer(nummer0 + j),
+            vorname=vornamen[j],
+            nachname=nachnamen[j],
+            geburtsdatum=geburt,
+            geburtsort=orte[int(rng.integers(len(orte)))],
+            geschlecht="w" if sex == "f" else "m",
+            staatsangehoerigkeit=nat,
+            arbeitsmarktstatus=status,
+            ohne_berufsabschluss=bool(novq and elb),
             telefon=f"01{int(rng.integers(51, 80))} {int(rng.integers(1_000_000, 99_999_999))}"
-            if kind[j] == HEAD and rng.random() < 0.6 else "",
+            if kind[j] == HEAD and rng.random() < 0.6
+            else "",
         )
         p.refresh_search_keys()
         person_objs.append(p)
@@ -201,32 +227,60 @@ def build_personen(context: DemoContext) -> None:
 
     # Memberships and addresses, from the BG's start (or the person's birth)
     mitglieder, adressen = [], []
-    for j, (bg, k, elb, entitled, geburt) in enumerate(persons.select(
-        "bg", "kind", "elb", "entitled", "geburtsdatum"
-    ).iter_rows()):
+    for j, (bg, k, elb, entitled, geburt) in enumerate(
+        persons.select("bg", "kind", "elb", "entitled", "geburtsdatum").iter_rows()
+    ):
         ab = max(seit[bg], geburt)
         rolle = ROLLE_DB.get(k, Rolle.KIND)
-        mitglieder.append(Mitgliedschaft(
-            person=person_objs[j], bedarfsgemeinschaft=bg_objs[bg], rolle=rolle, erwerbsfaehig=bool(elb),
-            leistungsberechtigt=bool(entitled), gueltig_ab=ab,
-        ))
+        mitglieder.append(
+            Mitgliedschaft(
+                person=person_objs[j],
+                bedarfsgemeinschaft=bg_objs[bg],
+                rolle=rolle,
+                erwerbsfaehig=bool(elb),
+                leistungsberechtigt=bool(entitled),
+                gueltig_ab=ab,
+            )
+        )
         h = haushalte[bg]
-        adressen.append(Adresse(person=person_objs[j], strasse=h.strasse, hausnummer=h.hausnummer, plz=h.plz,
-                                ort=h.ort, gueltig_ab=ab))
+        adressen.append(
+            Adresse(
+                person=person_objs[j],
+                strasse=h.strasse,
+                hausnummer=h.hausnummer,
+                plz=h.plz,
+                ort=h.ort,
+                gueltig_ab=ab,
+            )
+        )
     _bulk(context, Mitgliedschaft, mitglieder, "Mitgliedschaften")
     _bulk(context, Adresse, adressen, "Anschriften")
 
     # Bank accounts: every head, half of the eLb partners, some adult children.
     rng = context.rng("bank")
     r = rng.random(persons.height)
-    konto = (kind == HEAD) | ((kind == PARTNER) & persons["elb"].to_numpy() & (r < 0.5)) | ((kind == ADULT_CHILD) & (r < 0.3))
+    konto = (
+        (kind == HEAD)
+        | ((kind == PARTNER) & persons["elb"].to_numpy() & (r < 0.5))
+        | ((kind == ADULT_CHILD) & (r < 0.3))
+    )
     inhaber = np.flatnonzero(konto)
     ibans, bics = draw_ibans(rng, len(inhaber))
-    _bulk(context, Bankverbindung, [
-        Bankverbindung(person=person_objs[j], iban=iban, bic=bic, kontoinhaber=f"{vornamen[j]} {nachnamen[j]}",
-                       gueltig_ab=seit[bg_of[j]])
-        for j, iban, bic in zip(inhaber, ibans, bics, strict=True)
-    ], "Bankverbindungen")
+    _bulk(
+        context,
+        Bankverbindung,
+        [
+            Bankverbindung(
+                person=person_objs[j],
+                iban=iban,
+                bic=bic,
+                kontoinhaber=f"{vornamen[j]} {nachnamen[j]}",
+                gueltig_ab=seit[bg_of[j]],
+            )
+            for j, iban, bic in zip(inhaber, ibans, bics, strict=True)
+        ],
+        "Bankverbindungen",
+    )
 
     # Employments for everyone with earnings, valid at the Stichtag.
     rng = context.rng("arbeit")
@@ -237,14 +291,24 @@ def build_personen(context: DemoContext) -> None:
         tage = int(rng.integers(30, 1500 if alter[j] >= 19 else 300))
         brutto = _money(earnings[j])
         minijob = brutto <= MINIJOB_GRENZE
-        beschaeftigungen.append(Beschaeftigung(
-            person=person_objs[j], arbeitgeber=ARBEITGEBER[int(rng.integers(len(ARBEITGEBER)))], brutto_m=brutto,
-            netto_m=brutto if minijob else (brutto * NETTO_ANTEIL).quantize(CENT), minijob=minijob,
-            gueltig_ab=stichtag - timedelta(days=tage),
-        ))
+        beschaeftigungen.append(
+            Beschaeftigung(
+                person=person_objs[j],
+                arbeitgeber=ARBEITGEBER[int(rng.integers(len(ARBEITGEBER)))],
+                brutto_m=brutto,
+                netto_m=brutto if minijob else (brutto * NETTO_ANTEIL).quantize(CENT),
+                minijob=minijob,
+                gueltig_ab=stichtag - timedelta(days=tage),
+            )
+        )
     _bulk(context, Beschaeftigung, beschaeftigungen, "Beschäftigungen")
 
-    context.zaehler.update({
-        "haushalte": len(haushalte), "bedarfsgemeinschaften": len(bg_objs), "personen": len(person_objs),
-        "bankverbindungen": len(inhaber), "beschaeftigungen": len(beschaeftigungen),
-    })
+    context.zaehler.update(
+        {
+            "haushalte": len(haushalte),
+            "bedarfsgemeinschaften": len(bg_objs),
+            "personen": len(person_objs),
+            "bankverbindungen": len(inhaber),
+            "beschaeftigungen": len(beschaeftigungen),
+        }
+    )

@@ -20,8 +20,10 @@ from vorort.personen.models import Bankverbindung, Bedarfsgemeinschaft, Beschaef
 
 def _counts() -> dict[str, int]:
     return {
-        "mandanten": Mandant.objects.count(), "benutzer": User.objects.count(),
-        "bgs": Bedarfsgemeinschaft.objects.count(), "personen": Person.objects.count(),
+        "mandanten": Mandant.objects.count(),
+        "benutzer": User.objects.count(),
+        "bgs": Bedarfsgemeinschaft.objects.count(),
+        "personen": Person.objects.count(),
         "ereignisse": AuditEvent.objects.filter(typ=AuditEvent.Typ.DEMO_ERZEUGT).count(),
     }
 
@@ -117,7 +119,9 @@ def test_stored_facts_are_valid(demo_klein):
 
 def test_demo_command_builds_prints_logins_and_is_idempotent(db, tmp_path):
     out = io.StringIO()
-    call_command("demo", "--no-serve", "--scale", str(KLEIN), "--seed", "9", "--export", str(tmp_path), stdout=out)
+    call_command(
+        "demo", "--no-serve", "--scale", str(KLEIN), "--seed", "9", "--export", str(tmp_path), stdout=out
+    )
     text = out.getvalue()
     assert "Demo-Landkreis erzeugt" in text
     assert "schulz" in text and "Vorort-Demo-2025" in text and "demo_code schulz" in text
@@ -129,12 +133,15 @@ def test_demo_command_builds_prints_logins_and_is_idempotent(db, tmp_path):
     assert _counts() == before
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--scale", "abc"], "--scale 'abc'"),
-    (["--scale", "-2"], "--scale '-2'"),
-    (["--seed", "x"], "--seed 'x'"),
-    (["--scale", "national"], "--parquet"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--scale", "abc"], "--scale 'abc'"),
+        (["--scale", "-2"], "--scale '-2'"),
+        (["--seed", "x"], "--seed 'x'"),
+        (["--scale", "national"], "--parquet"),
+    ],
+)
 def test_demo_command_names_bad_arguments(db, args, message):
     with pytest.raises(CommandError) as excinfo:
         call_command("demo", "--no-serve", *args)

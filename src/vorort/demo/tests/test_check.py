@@ -16,7 +16,9 @@ from vorort.demo.tests.conftest import CHECK_SCRIPT
 
 
 def _check(*args: str) -> tuple[int, str]:
-    result = subprocess.run([sys.executable, str(CHECK_SCRIPT), *args], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(CHECK_SCRIPT), *args], capture_output=True, text=True, timeout=600
+    )
     return result.returncode, result.stdout + result.stderr
 
 
@@ -38,6 +40,7 @@ def test_county_built_into_the_database_meets_every_target(tmp_path):
 def test_parquet_generation_meets_every_target_at_its_scale(tmp_path):
     meta = generate_parquet(tmp_path, seed=2025, scale=2.0)
     assert meta["kreise"] == 2
-    code, output = _check("--persons", str(tmp_path / "persons.parquet"), "--bgs", str(tmp_path / "bgs.parquet"),
-                          "--scale", "2")
+    code, output = _check(
+        "--persons", str(tmp_path / "persons.parquet"), "--bgs", str(tmp_path / "bgs.parquet"), "--scale", "2"
+    )
     assert code == 0 and _all_within_tolerance(output), output

@@ -14,8 +14,10 @@ def test_profile_copy_mirrors_shared_data(name):
     )
 
 
-@pytest.mark.parametrize(("value", "factor"), [("county", 1.0), ("zkt", 96.3), ("national", 458.7),
-                                               ("0.5", 0.5), ("2,5", 2.5), (3, 3.0)])
+@pytest.mark.parametrize(
+    ("value", "factor"),
+    [("county", 1.0), ("zkt", 96.3), ("national", 458.7), ("0.5", 0.5), ("2,5", 2.5), (3, 3.0)],
+)
 def test_parse_scale_accepts_names_and_numbers(value, factor):
     assert parse_scale(value) == factor
 

@@ -29,11 +29,13 @@ class Command(BaseCommand):
         user = User.objects.select_related("mandant").filter(username=username).first()
         if user is None:
             raise CommandError(
-                f"Benutzer/in {username!r} gibt es nicht. Die Demo-Anmeldungen zeigt `vorort demo --no-serve`."
+                f"Benutzer/in {username!r} gibt es nicht. "
+                f"Die Demo-Anmeldungen zeigt `vorort demo --no-serve`."
             )
         if not is_demo_mandant(user.mandant):
             raise CommandError(
-                f"{username!r} gehört nicht zu einem Demo-Mandanten. Codes werden nur für Demo-Daten angezeigt; "
+                f"{username!r} gehört nicht zu einem Demo-Mandanten. "
+                f"Codes werden nur für Demo-Daten angezeigt; "
                 f"bitte die Authenticator-App verwenden."
             )
         device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
