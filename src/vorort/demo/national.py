@@ -29,13 +29,13 @@ def generate_parquet(directory: Path, *, seed: int, scale: float) -> dict:
     kreis = Streams(seed)("kreis").integers(1, n_kreise + 1, n_bg)
     width = len(str(n_kreise))
     bgs = county.bgs.with_columns(kreis=pl.Series(kreis, dtype=pl.Int32))
-    persons = county.persons.join(bgs.select("bg", "kreis"), on="bg", how="left")
+    persons = county.persons.with_columns(kreis=bgs["kreis"].gather(county.persons["bg"]))
     bg_id = pl.format(
         "{}BG{}", pl.col("kreis").cast(pl.String).str.zfill(width), pl.col("bg").cast(pl.String).str.zfill(8)
     )
     person_id = pl.format("P{}", pl.col("person").cast(pl.String).str.zfill(9))
     persons_out, bgs_out = tables_from_sample(persons, bgs, bg_id=bg_id, person_id=person_id)
-    persons_out = persons_out.with_columns(persons.select(pl.col("kreis"))["kreis"])
+    persons_out = persons_out.with_columns(persons["kreis"])
     bgs_out = bgs_out.with_columns(bgs["kreis"])
     metadata = {
         "seed": seed,

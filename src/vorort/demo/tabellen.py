@@ -35,11 +35,13 @@ BG_COLUMNS = ["bg_id", "bg_type", "municipality", "vergleichsraum", "bruttokaltm
 def tables_from_sample(
     persons: pl.DataFrame, bgs: pl.DataFrame, *, bg_id: pl.Expr, person_id: pl.Expr
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Export tables straight from sampled frames; `bg_id`/`person_id` build the identifiers."""
-    bg_part = bgs.select(
-        "bg", bg_id.alias("bg_id"), "months_in_receipt", pl.col("gemeinde").alias("municipality")
-    )
-    persons_out = persons.join(bg_part, on="bg", how="left").select(
+    """Export tables straight from sampled frames; `bg_id`/`person_id` build the identifiers.
+
+    Sampled BG i is row i of `bgs`, so BG columns are gathered by index: no join, and the
+    persons keep their order (the output must be byte-identical for a seed).
+    """
+    bg_part = bgs.select(bg_id.alias("bg_id"), "months_in_receipt", pl.col("gemeinde").alias("municipality"))
+    persons_out = persons.with_columns(bg_part.to_series(i).gather(persons["bg"]) for i in range(3)).select(
         "bg_id",
         person_id.alias("person_id"),
         "age",

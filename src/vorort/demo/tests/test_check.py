@@ -44,3 +44,14 @@ def test_parquet_generation_meets_every_target_at_its_scale(tmp_path):
         "--persons", str(tmp_path / "persons.parquet"), "--bgs", str(tmp_path / "bgs.parquet"), "--scale", "2"
     )
     assert code == 0 and _all_within_tolerance(output), output
+
+
+def test_parquet_output_is_byte_identical_for_a_seed(tmp_path):
+    generate_parquet(tmp_path / "a", seed=11, scale=0.3)
+    generate_parquet(tmp_path / "b", seed=11, scale=0.3)
+    generate_parquet(tmp_path / "c", seed=12, scale=0.3)
+    for name in ("persons.parquet", "bgs.parquet", "metadata.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert (tmp_path / "a" / "persons.parquet").read_bytes() != (
+        tmp_path / "c" / "persons.parquet"
+    ).read_bytes()
