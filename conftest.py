@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vorort.core.models import Rolle
 from vorort.core.tests.factories import MandantFactory, TeamFactory, UserFactory
@@ -20,6 +22,35 @@ from vorort.personen.tests.factories import (
     MitgliedschaftFactory,
     PersonFactory,
 )
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["vorort.core.tests.hashers.FastArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+def anmelden(client, user) -> TOTPDevice:
+    """Log the user in with both factors, as after a real login with a correct TOTP code."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Test", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture
+def login_verified(client):
+    """`login_verified(user)` logs `client` in with password and second factor."""
+
+    def login(user):
+        anmelden(client, user)
+        return client
+
+    return login
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # System packages: chromium for browser tests, pango for WeasyPrint (PDF letters),
 # poppler for reading PDFs in tests, fonts for letters.
-APT_PACKAGES=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core
+APT_PACKAGES=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils libxml2-utils fonts-dejavu-core
               fonts-liberation2 nodejs npm)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -99,12 +99,17 @@ class ChainProblem:
         return f"{where}, Eintrag {self.seq}: {self.message}" if self.seq is not None else f"{where}: {self.message}"
 
 
-def verify_chains() -> tuple[int, list[ChainProblem]]:
-    """Recompute every chain; return the number of events checked and the problems found."""
+_ALLE = object()
+
+
+def verify_chains(mandant_id: int | None | object = _ALLE) -> tuple[int, list[ChainProblem]]:
+    """Recompute every chain (or one Mandant's); return the events checked and the problems found."""
     problems: list[ChainProblem] = []
     checked = 0
     heads = {h.mandant_id: h for h in AuditChainHead.objects.all()}
     mandant_ids = set(heads) | set(AuditEvent.objects.values_list("mandant_id", flat=True).distinct())
+    if mandant_id is not _ALLE:
+        mandant_ids = {mandant_id}
     for mandant_id in sorted(mandant_ids, key=lambda m: (m is not None, m or 0)):
         expected_seq, prev_hash = 1, GENESIS_HASH
         events = AuditEvent.objects.filter(mandant_id=mandant_id).order_by("seq").iterator(chunk_size=5000)

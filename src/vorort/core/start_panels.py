@@ -93,8 +93,7 @@ def _zuletzt_geoeffnet(user: User) -> dict:
 def _protokoll(user: User) -> dict:
     from vorort.core.audit import verify_chains
 
-    _geprueft, probleme = verify_chains()
-    eigene = [p for p in probleme if p.mandant_id == user.mandant_id]
+    _geprueft, eigene = verify_chains(user.mandant_id)
     return {"probleme": eigene[:5], "anzahl_probleme": len(eigene)}
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required, permission_required
@@ -23,29 +22,9 @@ from vorort.core.actions import record_protokoll_zugriff
 from vorort.core.audit import events_for_export, verify_chains
 from vorort.core.forms import ProtokollFilterForm
 from vorort.core.models import AuditEvent, User
+from vorort.personen.selectors import persons_for_protokoll
 
 JE_SEITE = 50
-_KUNDENNUMMER = re.compile(r"^K\d+$", re.IGNORECASE)
-
-
-def _person_ids(user: User, begriff: str) -> dict[int, object]:
-    """Persons of the user's Mandant matching a Kundennummer or a surname prefix.
-
-    The Datenschutz role has no access to the files themselves, only to who touched them, so
-    this looks up persons across the Mandant regardless of Zuständigkeit (names and numbers only).
-    """
-    from vorort.personen.models import Person
-    from vorort.personen.normalize import fold
-
-    personen = Person.objects.filter(mandant_id=user.mandant_id).only(
-        "pk", "vorname", "nachname", "kundennummer"
-    )
-    if _KUNDENNUMMER.match(begriff):
-        personen = personen.filter(kundennummer__iexact=begriff)
-    else:
-        schluessel = fold(begriff)
-        personen = personen.filter(nachname_suche__gte=schluessel, nachname_suche__lt=schluessel + "\uffff")
-    return {p.pk: p for p in personen[:200]}
 
 
 def _filtered(user: User, daten: dict) -> tuple[object, dict]:
@@ -53,7 +32,7 @@ def _filtered(user: User, daten: dict) -> tuple[object, dict]:
     events = AuditEvent.objects.visible_to(user).select_related("acting_user").order_by("-seq")
     kriterien = {}
     if daten.get("person"):
-        personen = _person_ids(user, daten["person"].strip())
+        personen = persons_for_protokoll(user, daten["person"].strip())
         events = events.filter(person_id__in=list(personen))
         kriterien["person"] = daten["person"].strip()
     if daten.get("benutzer"):
@@ -87,8 +66,7 @@ def protokoll(request: HttpRequest) -> HttpResponse:
         )
         abfrage = _ohne_seite(request)
         seite.object_list = _namen_aufloesen(request.user, seite.object_list)
-    _geprueft, probleme = verify_chains()
-    eigene = [p for p in probleme if p.mandant_id == request.user.mandant_id]
+    _geprueft, eigene = verify_chains(request.user.mandant_id)
     return render(
         request,
         "core/datenschutz/protokoll.html",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from vorort.core.audit import record_event
 from vorort.core.exceptions import NotFound
 from vorort.core.models import AuditEvent, User
-from vorort.personen.models import Bedarfsgemeinschaft, Mitgliedschaft, Person
+from vorort.personen.models import Adresse, Bedarfsgemeinschaft, Mitgliedschaft, Person
 from vorort.personen.normalize import fold, phonetik
 
 SUCHE_MAX_TREFFER = 50
@@ -190,3 +190,49 @@ def duplicate_candidates(
         elif person.geburtsname and fold(person.geburtsname) == fold(nachname) and vorname_score >= 0.75:
             result.append(person)
     return result
+
+
+def search_summaries(user: User, treffer: list[Suchtreffer]) -> list[dict]:
+    """Result rows with today's BG numbers and address: two queries for any number of hits.
+
+    Only BGs the user may see are listed (the same filter as `bgs_of_person`).
+    """
+    personen = [t.person for t in treffer]
+    ids = [p.pk for p in personen]
+    heute = timezone.localdate()
+    bg_nummern: dict[int, list[str]] = {}
+    mitgliedschaften = (
+        Mitgliedschaft.objects.gueltig_am(heute)
+        .filter(
+            person_id__in=ids,
+            bedarfsgemeinschaft__in=Bedarfsgemeinschaft.objects.visible_to(user).values("pk"),
+        )
+        .order_by("bedarfsgemeinschaft__nummer")
+        .values_list("person_id", "bedarfsgemeinschaft__nummer")
+    )
+    for person_id, nummer in mitgliedschaften:
+        bg_nummern.setdefault(person_id, []).append(nummer)
+    adressen = {
+        a.person_id: a
+        for a in Adresse.objects.gueltig_am(heute).filter(person_id__in=ids).order_by("gueltig_ab")
+    }
+    return [
+        {"person": p, "bg_nummern": bg_nummern.get(p.pk, []), "adresse": adressen.get(p.pk)} for p in personen
+    ]
+
+
+def persons_for_protokoll(user: User, begriff: str) -> dict[int, Person]:
+    """Persons of the user's Mandant by Kundennummer or surname prefix, for the audit log search.
+
+    The Datenschutz role does not open files, it checks who touched them, so this looks up
+    persons across the Mandant regardless of Zuständigkeit (ids and names only).
+    """
+    if not user.has_perm("core.view_auditlog"):
+        return {}
+    personen = Person.objects.filter(mandant_id=user.mandant_id).only("pk", "vorname", "nachname", "kundennummer")
+    if _KUNDENNUMMER.match(begriff):
+        personen = personen.filter(kundennummer=begriff.upper())
+    else:
+        schluessel = fold(begriff)
+        personen = personen.filter(nachname_suche__gte=schluessel, nachname_suche__lt=schluessel + "\uffff")
+    return {p.pk: p for p in personen[:200]}

@@ -24,8 +24,14 @@ from vorort.personen.forms import (
     PersonNeuForm,
     ZusammenfuehrenForm,
 )
-from vorort.personen.models import Adresse, Bedarfsgemeinschaft, Mitgliedschaft, Person
-from vorort.personen.selectors import access_bg_by_id, access_person_by_id, bgs_of_person, search_persons
+from vorort.personen.models import Mitgliedschaft, Person
+from vorort.personen.selectors import (
+    access_bg_by_id,
+    access_person_by_id,
+    bgs_of_person,
+    search_persons,
+    search_summaries,
+)
 
 SUCHHINWEIS = "Name, Geburtsdatum (TT.MM.JJJJ), Kundennummer oder BG-Nummer; mehrere Begriffe grenzen ein."
 
@@ -38,40 +44,11 @@ def _apply_errors(form, fehler: ValidationError) -> None:
         form.add_error(None, fehler.messages)
 
 
-def _zeilen(user: User, treffer) -> list[dict]:
-    """Result rows with today's BG numbers and address: two queries for any number of hits.
-
-    Only BGs the user may see are listed (the same filter as `bgs_of_person`).
-    """
-    personen = [t.person for t in treffer]
-    ids = [p.pk for p in personen]
-    heute = timezone.localdate()
-    bg_nummern: dict[int, list[str]] = {}
-    mitgliedschaften = (
-        Mitgliedschaft.objects.gueltig_am(heute)
-        .filter(
-            person_id__in=ids,
-            bedarfsgemeinschaft__in=Bedarfsgemeinschaft.objects.visible_to(user).values("pk"),
-        )
-        .order_by("bedarfsgemeinschaft__nummer")
-        .values_list("person_id", "bedarfsgemeinschaft__nummer")
-    )
-    for person_id, nummer in mitgliedschaften:
-        bg_nummern.setdefault(person_id, []).append(nummer)
-    adressen = {
-        a.person_id: a
-        for a in Adresse.objects.gueltig_am(heute).filter(person_id__in=ids).order_by("gueltig_ab")
-    }
-    return [
-        {"person": p, "bg_nummern": bg_nummern.get(p.pk, []), "adresse": adressen.get(p.pk)} for p in personen
-    ]
-
-
 @login_required
 @permission_required("personen.view_person", raise_exception=True)
 def suche(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
-    zeilen = _zeilen(request.user, search_persons(request.user, q)) if q else []
+    zeilen = search_summaries(request.user, search_persons(request.user, q)) if q else []
     kontext = {"q": q, "zeilen": zeilen, "hinweis": SUCHHINWEIS}
     if request.headers.get("HX-Request"):
         return render(request, "personen/_suchergebnisse.html", kontext)

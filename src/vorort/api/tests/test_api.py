@@ -7,23 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from conftest import anmelden
 
 from vorort.api.main import api
 from vorort.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 OPENAPI_FILE = Path(__file__).resolve().parents[1] / "openapi.json"
-
-
-def _login_verified(client, user):
-    """Log in with password and a confirmed TOTP device, as the login screen does."""
-    device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
 
 
 def test_unauthenticated_and_unverified_requests_get_401(client, sachbearbeiterin_schulz, bg_krause):
@@ -34,7 +24,7 @@ def test_unauthenticated_and_unverified_requests_get_401(client, sachbearbeiteri
 
 def test_search_and_read_only_what_the_user_may_see(client, sachbearbeiterin_schulz, bg_krause, bg_mueller,
                                                     bg_nachbar):
-    _login_verified(client, sachbearbeiterin_schulz)
+    anmelden(client, sachbearbeiterin_schulz)
     hits = client.get("/api/personen", {"q": "Krause"}).json()
     assert [(h["person"]["nachname"], h["person"]["vorname"]) for h in hits] == [("Krause", "Karl")]
     krause_id = hits[0]["person"]["id"]
@@ -57,14 +47,14 @@ def test_search_and_read_only_what_the_user_may_see(client, sachbearbeiterin_sch
 def test_other_mandant_never_sees_our_data(client, nachbar_nora, bg_krause, bg_nachbar):
     bg_nachbar.team = nachbar_nora.teams.get()
     bg_nachbar.save()
-    _login_verified(client, nachbar_nora)
+    anmelden(client, nachbar_nora)
     hits = client.get("/api/personen", {"q": "Krause"}).json()
     assert [h["person"]["id"] for h in hits] == [bg_nachbar.mitgliedschaften.get().person_id]
     assert client.get(f"/api/bedarfsgemeinschaften/{bg_krause.pk}").status_code == 404
 
 
 def test_bad_input_names_the_parameter(client, sachbearbeiterin_schulz):
-    _login_verified(client, sachbearbeiterin_schulz)
+    anmelden(client, sachbearbeiterin_schulz)
     response = client.get("/api/personen/abc")
     assert response.status_code == 422
     assert "person_id" in json.dumps(response.json())

@@ -21,7 +21,7 @@ class MandantFactory(DjangoModelFactory[Mandant]):
     strasse = "Domplatz 9"
     plz = "06217"
     ort = "Merseburg"
-    iban = "DE02800537623440000106"
+    iban = "DE83800537621234567890"
     bic = "NOLADE21SES"
 
 

@@ -9,28 +9,16 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from conftest import anmelden
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vorort.core.models import AuditChainHead, AuditEvent, Rolle, Team, User
 from vorort.core.tests.factories import TEST_PASSWORD, TeamFactory, UserFactory
 from vorort.personen.selectors import access_person_by_id
-
-
-def anmelden(client, user: User) -> TOTPDevice:
-    """Log the user in with both factors (as after a real login and a correct TOTP code)."""
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="Test", confirmed=True
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return device
 
 
 def aktueller_code(device: TOTPDevice) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from conftest import anmelden
 from django.urls import reverse
 
 from vorort.core.models import AuditEvent
-from vorort.core.tests.test_views import anmelden
 from vorort.personen.models import Adresse, Bankverbindung, Person
 from vorort.personen.models import Rolle as BgRolle
 from vorort.personen.tests.factories import (
