@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "vorort.akte",
     "vorort.leistung",
     "vorort.demo",
+    "vorort.api",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,7 @@ USE_THOUSAND_SEPARATOR = True
 # --- Files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
     ("kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
