@@ -268,3 +268,33 @@ def merge_persons(behalten: Person, aufloesen: Person, *, acting_user: User, gru
                  "verschoben": moved, "grund": grund.strip()},
     )
     return behalten
+
+
+@transaction.atomic
+def start_leistungsbezug(bg: Bedarfsgemeinschaft, *, ab: date, acting_user: User) -> Bedarfsgemeinschaft:
+    """Mark the BG as receiving benefits from `ab` (called by the grant of an Antrag).
+
+    An uninterrupted receipt keeps its original start (it drives the Karenzzeit of § 22 Abs. 1
+    and, up to 2026-06-30, § 12 Abs. 3 SGB II); a new receipt after an end starts afresh.
+    Not durable: the granting action in `leistung` calls it inside its own transaction.
+    """
+    bg = Bedarfsgemeinschaft.objects.select_for_update().get(pk=bg.pk)
+    alt = {"status": bg.status, "leistungsbezug_seit": bg.leistungsbezug_seit}
+    if bg.status != Bedarfsgemeinschaft.Status.AKTIV or bg.leistungsbezug_seit is None:
+        bg.leistungsbezug_seit = ab
+    bg.status = Bedarfsgemeinschaft.Status.AKTIV
+    bg.save(update_fields=["status", "leistungsbezug_seit"])
+    record_event(AuditEvent.Typ.BG_GEAENDERT, acting_user=acting_user, bedarfsgemeinschaft_id=bg.pk,
+                 details={"alt": alt, "neu": {"status": bg.status, "leistungsbezug_seit": bg.leistungsbezug_seit}})
+    return bg
+
+
+@transaction.atomic
+def end_leistungsbezug(bg: Bedarfsgemeinschaft, *, acting_user: User) -> Bedarfsgemeinschaft:
+    """Mark the BG as no longer receiving benefits (the history stays in `leistung`)."""
+    bg = Bedarfsgemeinschaft.objects.select_for_update().get(pk=bg.pk)
+    bg.status = Bedarfsgemeinschaft.Status.BEENDET
+    bg.save(update_fields=["status"])
+    record_event(AuditEvent.Typ.BG_GEAENDERT, acting_user=acting_user, bedarfsgemeinschaft_id=bg.pk,
+                 details={"neu": {"status": bg.status}})
+    return bg

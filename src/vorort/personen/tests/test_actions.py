@@ -146,3 +146,20 @@ def test_merge_across_mandanten_is_refused(sachbearbeiterin_schulz, bg_krause, b
     theirs = bg_nachbar.mitgliedschaften.get().person
     with pytest.raises(NotAllowed):
         merge_persons(ours, theirs, acting_user=sachbearbeiterin_schulz, grund="gleiche Person")
+
+
+def test_leistungsbezug_keeps_its_start_while_uninterrupted(sachbearbeiterin_schulz, bg_krause):
+    from vorort.personen.actions import end_leistungsbezug, start_leistungsbezug
+    from vorort.personen.models import Bedarfsgemeinschaft
+
+    bg_krause.status, bg_krause.leistungsbezug_seit = Bedarfsgemeinschaft.Status.ANTRAG, None
+    bg_krause.save()
+    start_leistungsbezug(bg_krause, ab=datetime.date(2025, 3, 1), acting_user=sachbearbeiterin_schulz)
+    start_leistungsbezug(bg_krause, ab=datetime.date(2026, 3, 1), acting_user=sachbearbeiterin_schulz)
+    bg_krause.refresh_from_db()
+    assert (bg_krause.status, bg_krause.leistungsbezug_seit) == ("aktiv", datetime.date(2025, 3, 1))
+    end_leistungsbezug(bg_krause, acting_user=sachbearbeiterin_schulz)
+    start_leistungsbezug(bg_krause, ab=datetime.date(2026, 9, 1), acting_user=sachbearbeiterin_schulz)
+    bg_krause.refresh_from_db()
+    assert bg_krause.leistungsbezug_seit == datetime.date(2026, 9, 1)
+    assert AuditEvent.objects.filter(typ=AuditEvent.Typ.BG_GEAENDERT, bedarfsgemeinschaft_id=bg_krause.pk).count() == 4
