@@ -8,14 +8,17 @@ Stichtag in dependency order and assembles the output frames of CONTRACT §3.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from . import regeln
-from .eingabe import HAUSHALT_SPALTEN, ID_VERWEISE, lese_spalten, pruefe_stichtag
+from .eingabe import HAUSHALT_SPALTEN, ID_VERWEISE, SCHEMA, lese_spalten, pruefe_stichtag
 from .parameter import PARAMETER
 
 #: Input columns renamed inside the engine where the contract uses the same name for an output.
@@ -128,6 +131,7 @@ def als_dataframe(personen: Any) -> pl.DataFrame:
     return pl.DataFrame(personen, strict=False)
 
 
+@lru_cache(maxsize=64)
 def parameter_am(stichtag: dt.date) -> dict[str, Any]:
     """Return every parameter's value in force on `stichtag`, by YAML key."""
     return {key: p.am(stichtag) for key, p in PARAMETER.items()}
@@ -184,6 +188,7 @@ def _bereite_vor(spalten: dict[str, np.ndarray]) -> tuple[dict[str, Any], np.nda
         hh_der_bg=hh_der_bg,
         bg_ids=bg_ids,
         bg_start=bg_start,
+        start_hh=start_hh,
     )
     for name in HAUSHALT_SPALTEN:
         intern = EINGABE_UMBENENNUNG.get(name, name)
@@ -204,62 +209,193 @@ AUSGABE_WERTE = {
     "vermoegensfreibetrag_bg",
     "vermoegen_ueber_freibetrag_bg",
 }
+#: Rows per chunk of a batch. Households linked by a relation stay in one chunk (decision 0105); a chunk's
+#: columns (about 0.5 MB each) stay in the CPU cache and its temporaries reuse the same freed memory.
+STUECK_ZEILEN = 1 << 16
+#: Threads over the chunks (NumPy releases the GIL in its loops).
+THREADS = max(1, min(8, os.cpu_count() or 1))
+
+_PERSON_EINGABEN = [
+    EINGABE_UMBENENNUNG.get(s, s) for s in SCHEMA if s not in HAUSHALT_SPALTEN and s not in ID_VERWEISE
+]
+_HH_EINGABEN = [EINGABE_UMBENENNUNG.get(s, s) for s in HAUSHALT_SPALTEN]
+_VERWEISE = [name.removeprefix("p_id_") + "_idx" for name in ID_VERWEISE]
+#: Person output columns taken directly from the sorted input (not per chunk).
+_PERSON_DIREKT = ("bg_id", "p_id", "anspruchstage")
+
+
+@lru_cache(maxsize=64)
+def _plan(stichtag: dt.date, bekannt: frozenset[str]) -> tuple[tuple[Any, tuple[str, ...]], ...]:
+    """Rules in order, each with the intermediates that can be freed after it (batch without trace)."""
+    ordnung = regeln.reihenfolge_am(stichtag, bekannt)
+    letzte: dict[str, int] = {}
+    for schritt, regel in enumerate(ordnung):
+        for a in regel.argumente:
+            letzte[a] = schritt
+    return tuple(
+        (regel, tuple(a for a in regel.argumente if letzte[a] == schritt and a not in AUSGABE_WERTE))
+        for schritt, regel in enumerate(ordnung)
+    )
 
 
 def rechne(ctx: dict[str, Any], stichtag: dt.date, *, alles_behalten: bool = True) -> dict[str, Any]:
     """Run the rules in force on `stichtag` over the prepared context, adding each rule's column.
 
     With `alles_behalten=False` (batch without trace) intermediates are dropped after their last use,
-    which keeps the peak memory of a country-sized batch low.
+    which keeps the memory of a chunk small.
     """
     parameter = parameter_am(stichtag)
-    bekannt = frozenset(ctx) | frozenset(parameter)
-    ordnung = regeln.reihenfolge_am(stichtag, bekannt)
-    letzte: dict[str, int] = {}
-    if not alles_behalten:
-        for schritt, regel in enumerate(ordnung):
-            for a in regel.argumente:
-                letzte[a] = schritt
-    for schritt, regel in enumerate(ordnung):
-        argumente = {a: ctx[a] if a in ctx else parameter[a] for a in regel.argumente}
-        ctx[regel.name] = regel.funktion(**argumente)
-        del argumente
+    plan = _plan(stichtag, frozenset(ctx) | frozenset(parameter))
+    for regel, frei in plan:
+        ctx[regel.name] = regel.funktion(*[ctx[a] if a in ctx else parameter[a] for a in regel.argumente])
         if not alles_behalten:
-            for a in regel.argumente:
-                if letzte[a] == schritt and a in ctx and a not in AUSGABE_WERTE:
-                    del ctx[a]
+            for a in frei:
+                ctx.pop(a, None)
     return ctx
 
 
 def _summe_bg(ctx: dict[str, Any], werte: np.ndarray) -> np.ndarray:
+    """Sum integer person values per BG: exact differences of a running sum where BGs are contiguous."""
     if ctx["bg_start"] is not None and len(werte):
-        return np.add.reduceat(werte, ctx["bg_start"])
+        if "_bg_ende" not in ctx:
+            ctx["_bg_ende"] = np.r_[ctx["bg_start"][1:] - 1, len(werte) - 1]
+        laufend = np.cumsum(werte, dtype=np.int64)
+        return np.diff(laufend.take(ctx["_bg_ende"]), prepend=0)
     return np.bincount(ctx["bg_idx"], weights=werte, minlength=ctx["anzahl_bg"]).astype(np.int64)
 
 
-def _ausgabe(ctx: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    mitglied = ctx["bg_mitglied"]
-    bg: dict[str, Any] = {"bg_id": ctx["bg_ids"], "anzahl_mitglieder": ctx["anzahl_mitglieder_bg"]}
+def _stueck_grenzen(ctx: dict[str, Any], zeilen: int) -> list[int]:
+    """Cut the sorted rows into chunks of about `zeilen` rows at household starts that no relation crosses.
+
+    A relation (partner, parent, Kindergeld recipient) from row r to row t crosses every cut c with
+    min(r, t) < c <= max(r, t); such cuts are not allowed, so linked households stay in one chunk.
+    """
+    n = len(ctx["hh_idx"])
+    if n <= zeilen:
+        return [0, n]
+    erster, *weitere = [ctx[name] for name in _VERWEISE]
+    # Links to the right: the largest target of the rows before c must be < c.
+    rechts = erster.copy()
+    # Links to the left: the smallest target of the rows from c on must be >= c (-1 = none; as unsigned: huge).
+    links = erster.view(np.uint64).copy()
+    for v in weitere:
+        np.maximum(rechts, v, out=rechts)
+        np.minimum(links, v.view(np.uint64), out=links)
+    np.maximum.accumulate(rechts, out=rechts)
+    links = np.minimum.accumulate(links[::-1])[::-1]
+    starts = ctx["start_hh"][1:]
+    erlaubt = starts[(rechts[starts - 1] < starts) & (links[starts] >= starts.astype(np.uint64))]
+    wahl = np.searchsorted(erlaubt, np.arange(zeilen, n, zeilen))
+    schnitte = np.unique(erlaubt[wahl[wahl < len(erlaubt)]])
+    return [0, *schnitte.tolist(), n]
+
+
+def _stueck(ctx: dict[str, Any], a: int, b: int) -> tuple[dict[str, Any], slice | np.ndarray]:
+    """Return the context of rows a..b (whole households, no relation leaving it) and its BGs' positions."""
+    hh_idx = ctx["hh_idx"]
+    h0, h1 = int(hh_idx[a]), int(hh_idx[b - 1]) + 1
+    sub: dict[str, Any] = {name: ctx[name][a:b] for name in _PERSON_EINGABEN}
+    for name in _HH_EINGABEN:
+        sub[name] = ctx[name][h0:h1]
+    for name in _VERWEISE:
+        v = ctx[name][a:b]
+        sub[name] = np.where(v >= 0, v - a, -1)
+    sub.update(
+        hh_idx=hh_idx[a:b] - h0,
+        anzahl_hh=h1 - h0,
+        personen_hh=ctx["personen_hh"][h0:h1],
+        rang_im_hh=ctx["rang_im_hh"][a:b],
+    )
+    bg_idx = ctx["bg_idx"][a:b]
+    if ctx["bg_start"] is not None:
+        g0, g1 = int(bg_idx[0]), int(bg_idx[-1]) + 1
+        pos: slice | np.ndarray = slice(g0, g1)
+        sub.update(bg_idx=bg_idx - g0, bg_start=ctx["bg_start"][g0:g1] - a, bg_ids=ctx["bg_ids"][g0:g1])
+    else:
+        pos, lokal = np.unique(bg_idx, return_inverse=True)
+        sub.update(bg_idx=lokal, bg_start=None, bg_ids=ctx["bg_ids"][pos])
+    sub.update(anzahl_bg=len(sub["bg_ids"]), hh_der_bg=ctx["hh_der_bg"][pos] - h0)
+    return sub, pos
+
+
+def _leere_ausgabe(n: int, anzahl_bg: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    def spalte(name: str, anzahl: int) -> np.ndarray:
+        if name in ("bg_mitglied", "vermoegen_ueber_freibetrag"):
+            return np.empty(anzahl, dtype=bool)
+        if name in _NICHT_GELD and name != "bedarfsanteil":
+            return np.empty(anzahl, dtype=np.int64)
+        return np.empty(anzahl, dtype=np.float64)
+
+    person = {s: spalte(s, n) for s in PERSON_SPALTEN if s not in _PERSON_DIREKT}
+    bg = {s: spalte(s, anzahl_bg) for s in BG_SPALTEN if s != "bg_id"}
+    return person, bg
+
+
+def _setze(ziel: np.ndarray, pos: slice | np.ndarray, cent: np.ndarray, geld: bool) -> None:
+    # Cents to Euro with NumPy's correctly rounded division: 200886 / 100 is exactly the double nearest
+    # 2008.86. (Polars divides large columns by multiplying with the reciprocal, which can miss it by one ulp.)
+    if isinstance(pos, slice):
+        if geld:
+            np.divide(cent, 100.0, out=ziel[pos])
+        else:
+            ziel[pos] = cent
+    else:
+        ziel[pos] = cent / 100.0 if geld else cent
+
+
+def _schreibe(
+    sub: dict[str, Any],
+    zeilen: slice,
+    bg_pos: slice | np.ndarray,
+    person: dict[str, np.ndarray],
+    bg: dict[str, np.ndarray],
+) -> None:
+    """Write a chunk's output columns (Euro for money) into the batch's output arrays."""
+    mitglied = sub["bg_mitglied"]
+    _setze(bg["anzahl_mitglieder"], bg_pos, sub["anzahl_mitglieder_bg"], False)
+    puffer = np.empty(len(mitglied), dtype=np.int64)
     for name in GELD_SUMMEN_BG:
         ziel = "kindergeld_ueberhang_m" if name == "kindergeld_ueberhang_erhalten_m" else name
-        bg[ziel] = _summe_bg(ctx, np.where(mitglied, ctx[name], 0))
-    bg["vermoegen_bg"] = ctx["vermoegen_bg"]
-    bg["vermoegensfreibetrag_bg"] = ctx["vermoegensfreibetrag_bg"]
-    bg["vermoegen_ueber_freibetrag"] = ctx["vermoegen_ueber_freibetrag_bg"]
+        np.multiply(sub[name], mitglied, out=puffer)
+        _setze(bg[ziel], bg_pos, _summe_bg(sub, puffer), True)
+    _setze(bg["vermoegen_bg"], bg_pos, sub["vermoegen_bg"], True)
+    _setze(bg["vermoegensfreibetrag_bg"], bg_pos, sub["vermoegensfreibetrag_bg"], True)
+    _setze(bg["vermoegen_ueber_freibetrag"], bg_pos, sub["vermoegen_ueber_freibetrag_bg"], False)
     for name in GELD_SUMMEN_BG_ENDE:
-        bg[name] = _summe_bg(ctx, ctx[name])
-    person = {name: ctx[name] for name in PERSON_SPALTEN}
-    person["regelbedarfsstufe"] = person["regelbedarfsstufe"].astype(np.int64)
-    # Cents to Euro with NumPy's correctly rounded division: 200886 / 100 is exactly the double nearest 2008.86.
-    # (Polars divides large columns by multiplying with the reciprocal, which can miss it by one ulp.)
-    bg_frame = pl.DataFrame({s: bg[s] if s in _NICHT_GELD else bg[s] / 100.0 for s in BG_SPALTEN})
-    person_frame = pl.DataFrame(
-        {s: person[s] if s in _NICHT_GELD else person[s] / 100.0 for s in PERSON_SPALTEN}
-    )
-    p = ctx["p_id"]
-    if len(p) > 1 and not bool(np.all(p[1:] > p[:-1])):
-        person_frame = person_frame.sort("p_id")
-    return bg_frame, person_frame
+        _setze(bg[name], bg_pos, _summe_bg(sub, sub[name]), True)
+    for name, ziel in person.items():
+        _setze(ziel, zeilen, sub[name], name not in _NICHT_GELD)
+
+
+def _rechne_alles(
+    ctx: dict[str, Any], stichtag: dt.date, *, behalten: bool
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Run the rules chunk by chunk (on `THREADS` threads) and return the person and BG output columns."""
+    n = len(ctx["hh_idx"])
+    person, bg = _leere_ausgabe(n, ctx["anzahl_bg"])
+    if behalten or n == 0:
+        rechne(ctx, stichtag, alles_behalten=True)
+        _schreibe(ctx, slice(0, n), slice(0, ctx["anzahl_bg"]), person, bg)
+    else:
+        grenzen = _stueck_grenzen(ctx, STUECK_ZEILEN)
+
+        def lauf(i: int) -> None:
+            a, b = grenzen[i], grenzen[i + 1]
+            sub, bg_pos = _stueck(ctx, a, b)
+            rechne(sub, stichtag, alles_behalten=False)
+            _schreibe(sub, slice(a, b), bg_pos, person, bg)
+
+        teile = range(len(grenzen) - 1)
+        if THREADS > 1 and len(teile) > 1:
+            with ThreadPoolExecutor(min(THREADS, len(teile))) as pool:
+                list(pool.map(lauf, teile))
+        else:
+            for i in teile:
+                lauf(i)
+    for name in _PERSON_DIREKT:
+        person[name] = ctx[name]
+    bg["bg_id"] = ctx["bg_ids"]
+    return person, bg
 
 
 def compute(
@@ -273,21 +409,30 @@ def compute(
 
     `personen`: a Polars frame (or a list of dicts, one per person) with the columns of CONTRACT §2.
     Raises `EingabeFehler` for invalid input. `trace_bg_ids`: BGs whose trace (CONTRACT §6) to build.
-    `behalte_werte=True` keeps every intermediate column in `Ergebnis.werte` (for traces built later).
+    `behalte_werte=True` keeps every intermediate column in `Ergebnis.werte` (for traces built later);
+    otherwise a large batch runs in chunks of households on several threads and keeps no intermediates.
     """
-    from .trace import baue_trace
-
     stichtag = pruefe_stichtag(stichtag)
     frame = als_dataframe(personen)
     spalten = lese_spalten(frame, stichtag)
     ctx, _ = _bereite_vor(spalten)
     del spalten
-    rechne(ctx, stichtag, alles_behalten=bool(trace_bg_ids) or behalte_werte)
-    bg_frame, person_frame = _ausgabe(ctx)
+    behalten = bool(trace_bg_ids) or behalte_werte
+    person, bg = _rechne_alles(ctx, stichtag, behalten=behalten)
+    bg_frame = pl.DataFrame({s: bg[s] for s in BG_SPALTEN})
+    person_frame = pl.DataFrame({s: person[s] for s in PERSON_SPALTEN})
+    p = ctx["p_id"]
+    if len(p) > 1 and not bool(np.all(p[1:] > p[:-1])):
+        person_frame = person_frame.sort("p_id")
     traces = {}
-    for bg_id in trace_bg_ids:
-        traces[int(bg_id)] = baue_trace(ctx, stichtag, int(bg_id))
-    return Ergebnis(bg=bg_frame, person=person_frame, traces=traces, stichtag=stichtag, werte=ctx)
+    if trace_bg_ids:
+        from .trace import baue_trace
+
+        for bg_id in trace_bg_ids:
+            traces[int(bg_id)] = baue_trace(ctx, stichtag, int(bg_id))
+    return Ergebnis(
+        bg=bg_frame, person=person_frame, traces=traces, stichtag=stichtag, werte=ctx if behalten else {}
+    )
 
 
 def validate(personen: Any, stichtag: dt.date | str) -> None:

@@ -7,6 +7,8 @@ rounds to 1.01 €). Euro floats appear only at the edges (input and output).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 CENT_HALF_UP = "§ 41 Abs. 2 SGB II: kaufmännisch auf zwei Dezimalstellen (ab 0,5 Cent aufrunden)"
@@ -20,8 +22,13 @@ def runde_bruch(zaehler: np.ndarray, nenner: np.ndarray | int) -> np.ndarray:
     [1, -1, 0, 1]
     """
     zaehler = np.asarray(zaehler, dtype=np.int64)
-    betrag = (2 * np.abs(zaehler) + nenner) // (2 * np.asarray(nenner, dtype=np.int64))
-    return np.where(zaehler < 0, -betrag, betrag)
+    betrag = np.abs(zaehler)
+    betrag *= 2
+    betrag += nenner
+    betrag //= 2 * np.asarray(nenner, dtype=np.int64)
+    # sign(zaehler) × betrag: betrag is 0 where zaehler is 0, so the sign's 0 there changes nothing.
+    betrag *= np.sign(zaehler)
+    return betrag
 
 
 def promille(betrag_cent: np.ndarray, promille_satz: np.ndarray | int) -> np.ndarray:
@@ -41,10 +48,16 @@ def euro_zu_cent(werte: np.ndarray) -> np.ndarray:
     """
     werte = np.asarray(werte, dtype=np.float64)
     # The 1e-7 absorbs the binary representation error of decimal input such as 1.005.
-    betrag = np.floor(np.abs(werte) * 100.0 + 0.5 + 1e-7)
-    return np.where(werte < 0, -betrag, betrag).astype(np.int64)
+    betrag = np.abs(werte)
+    betrag *= 100.0
+    betrag += 0.5
+    betrag += 1e-7
+    np.floor(betrag, out=betrag)
+    np.copysign(betrag, werte, out=betrag)  # -0.0 for -0.0 (and NaN's sign) becomes 0 below
+    return betrag.astype(np.int64)
 
 
+@lru_cache(maxsize=1024)
 def cent(euro: float) -> int:
     """Convert one Euro amount from the parameter files to cents."""
     return int(euro_zu_cent(np.array([euro]))[0])

@@ -21,7 +21,7 @@ def anzahl_mitglieder_bg(bg_idx: np.ndarray, bg_mitglied: np.ndarray, anzahl_bg:
 def vermoegen_bg(
     bg_idx: np.ndarray, bg_mitglied: np.ndarray, vermoegen: np.ndarray, anzahl_bg: int
 ) -> np.ndarray:
-    return summe(bg_idx, np.where(bg_mitglied, vermoegen, 0), anzahl_bg)
+    return summe(bg_idx, vermoegen * bg_mitglied, anzahl_bg)
 
 
 @rule(
@@ -60,7 +60,7 @@ def vermoegensfreibetrag_bg(  # noqa: F811 - a new dated version of the same rul
     grenzen = np.array([s["bis_alter"] for s in stufen])
     betraege = np.array([cent(s["betrag"]) for s in stufen], dtype=np.int64)
     je_person = betraege[np.minimum(np.searchsorted(grenzen, alter, side="left"), len(stufen) - 1)]
-    return summe(bg_idx, np.where(bg_mitglied, je_person, 0), anzahl_bg)
+    return summe(bg_idx, je_person * bg_mitglied, anzahl_bg)
 
 
 @rule(
@@ -84,9 +84,8 @@ def ungedeckter_bedarf_m(
     bedarf_anteilig_m: np.ndarray,
     einkommen_bereinigt_m: np.ndarray,
 ) -> np.ndarray:
-    return np.where(
-        bg_mitglied, np.where(kind_der_bg, bedarf_anteilig_m - einkommen_bereinigt_m, bedarf_anteilig_m), 0
-    )
+    # Masks as 0/1 factors (exact in integers): members only; a child's own income reduces its need.
+    return (bedarf_anteilig_m - einkommen_bereinigt_m * kind_der_bg) * bg_mitglied
 
 
 @rule(reference="§ 9 Abs. 2 S. 2 SGB II", formula="R = Summe der ungedeckten Bedarfe der Mitglieder")
@@ -107,7 +106,7 @@ def einkommen_pool_m_bg(
     einkommen_bereinigt_m: np.ndarray,
     anzahl_bg: int,
 ) -> np.ndarray:
-    return summe(bg_idx, np.where(bg_mitglied & ~kind_der_bg, einkommen_bereinigt_m, 0), anzahl_bg)
+    return summe(bg_idx, einkommen_bereinigt_m * (bg_mitglied & ~kind_der_bg), anzahl_bg)
 
 
 @rule(reference="§ 9 Abs. 2 S. 3 SGB II", formula="Bedarfsanteil = ungedeckter Bedarf / R", einheit="ratio")
@@ -132,10 +131,10 @@ def anspruch_m(
     vermoegen_ueber_freibetrag_bg: np.ndarray,
     bg_idx: np.ndarray,
 ) -> np.ndarray:
-    r = ungedeckter_bedarf_m_bg[bg_idx]
-    rest = r - einkommen_pool_m_bg[bg_idx]
+    r = ungedeckter_bedarf_m_bg.take(bg_idx)
+    rest = r - einkommen_pool_m_bg.take(bg_idx)
     anspruch = runde_bruch(ungedeckter_bedarf_m * np.maximum(rest, 0), np.maximum(r, 1))
-    return np.where((rest > 0) & ~vermoegen_ueber_freibetrag_bg[bg_idx], anspruch, 0)
+    return anspruch * ((rest > 0) & ~vermoegen_ueber_freibetrag_bg.take(bg_idx))
 
 
 @rule(
@@ -153,7 +152,7 @@ def wegfall_m(anspruch_m: np.ndarray, nicht_erreichbar: np.ndarray) -> np.ndarra
     formula="gilt die Person als nicht erreichbar, entfällt ihr ganzer Anspruch einschließlich Unterkunft und Heizung",
 )
 def wegfall_m(anspruch_m: np.ndarray, nicht_erreichbar: np.ndarray, nichterreichbarkeit) -> np.ndarray:  # noqa: F811
-    return np.where(nicht_erreichbar & nichterreichbarkeit.anwendbar, anspruch_m, 0)
+    return anspruch_m * (nicht_erreichbar & bool(nichterreichbarkeit.anwendbar))
 
 
 @rule(reference="§ 9 Abs. 2 S. 3, § 41 Abs. 1 SGB II", formula="Anspruch − Wegfall wegen Nichterreichbarkeit")
@@ -174,7 +173,8 @@ def minderung_m(
 ) -> np.ndarray:
     monat = runde_bruch(regelbedarf_m * minderung_prozent.astype(np.int64), 100)
     tage = anspruchstage.astype(np.int64)
-    anteilig = np.where(tage == 30, monat, runde_bruch(monat * tage, 30))
+    # For t = 30, round(monat × 30 / 30) is monat exactly, so no case distinction is needed.
+    anteilig = runde_bruch(monat * tage, 30)
     return np.minimum(anteilig, leistungsanspruch_m)
 
 

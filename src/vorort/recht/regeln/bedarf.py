@@ -37,11 +37,18 @@ def kind_der_bg(
 )
 def regelbedarfsstufe(alter: np.ndarray, partner_idx: np.ndarray, kind_der_bg: np.ndarray) -> np.ndarray:
     partner_alter = nachschlagen(partner_idx, alter, -1)
-    return np.select(
-        [alter <= 5, alter <= 13, alter <= 17, partner_alter >= 18, partner_alter >= 0, kind_der_bg],
-        [6, 5, 4, 2, 1, 3],
-        default=1,
-    ).astype(np.int8)
+    # Minors by age (0–5: 6, 6–13: 5, 14–17: 4) from a table; adults: 1, +1 with an adult partner,
+    # +2 as a child of the BG without a partner (then partner_alter is -1).
+    minderjaehrig = _STUFE_NACH_ALTER.take(np.minimum(alter, 18))
+    erwachsen = (partner_alter >= 18).astype(np.int8)
+    erwachsen += 1
+    erwachsen += (kind_der_bg & (partner_alter < 0)).view(np.int8) * np.int8(2)
+    erwachsen *= alter >= 18
+    erwachsen += minderjaehrig
+    return erwachsen
+
+
+_STUFE_NACH_ALTER = np.array([6] * 6 + [5] * 8 + [4] * 4 + [0], dtype=np.int8)
 
 
 def _regelbedarf_tabelle(regelbedarf) -> np.ndarray:
@@ -58,7 +65,7 @@ def regelbedarf_m(regelbedarfsstufe: np.ndarray, regelbedarf) -> np.ndarray:
 
 @rule(reference="§ 72 SGB II", formula="Sofortzuschlag für Personen der Regelbedarfsstufen 3 bis 6")
 def kindersofortzuschlag_m(regelbedarfsstufe: np.ndarray, kindersofortzuschlag) -> np.ndarray:
-    return np.where(regelbedarfsstufe >= 3, cent(kindersofortzuschlag.wert), 0).astype(np.int64)
+    return (regelbedarfsstufe >= 3) * np.int64(cent(kindersofortzuschlag.wert))
 
 
 @rule(
@@ -69,9 +76,7 @@ def kindersofortzuschlag_m(regelbedarfsstufe: np.ndarray, kindersofortzuschlag) 
 def mehrbedarf_schwangerschaft_m(
     regelbedarf_m: np.ndarray, schwanger_ab_13_woche: np.ndarray, mehrbedarf_anteile
 ) -> np.ndarray:
-    return np.where(
-        schwanger_ab_13_woche, promille(regelbedarf_m, mehrbedarf_anteile.schwangerschaft_promille), 0
-    )
+    return promille(regelbedarf_m, mehrbedarf_anteile.schwangerschaft_promille) * schwanger_ab_13_woche
 
 
 @rule(
@@ -98,10 +103,10 @@ def kinder_alleinerziehend(
         mehrbedarf_anteile.alleinerziehend_alter_unter_pauschal_zwei_drei_kinder,
     )
     for eltern_idx in (elternteil_1_idx, elternteil_2_idx):
-        im_hh = (eltern_idx >= 0) & (nachschlagen(eltern_idx, hh_idx, -1) == hh_idx)
+        kinder = (nachschlagen(eltern_idx, hh_idx, -1) == hh_idx) & (alter < max(grenzen))
+        eltern, kinder_alter = eltern_idx[kinder], alter[kinder]
         for zeile, grenze in enumerate(grenzen):
-            maske = im_hh & (alter < grenze)
-            ergebnis[zeile] += np.bincount(eltern_idx[maske], minlength=n)
+            ergebnis[zeile] += np.bincount(eltern[kinder_alter < grenze], minlength=n)
     return ergebnis
 
 
@@ -124,7 +129,7 @@ def mehrbedarf_alleinerziehend_m(
     satz = np.minimum(
         np.maximum(pauschal, a.alleinerziehend_je_kind_promille * anzahl), a.alleinerziehend_hoechst_promille
     )
-    return np.where(alleinerziehend & (anzahl > 0), promille(cent(regelbedarf.rbs_1), satz), 0)
+    return promille(cent(regelbedarf.rbs_1), satz) * (alleinerziehend & (anzahl > 0))
 
 
 @rule(
@@ -135,9 +140,7 @@ def mehrbedarf_alleinerziehend_m(
 def mehrbedarf_behinderung_m(
     regelbedarf_m: np.ndarray, mehrbedarf_behinderung: np.ndarray, mehrbedarf_anteile
 ) -> np.ndarray:
-    return np.where(
-        mehrbedarf_behinderung, promille(regelbedarf_m, mehrbedarf_anteile.behinderung_promille), 0
-    )
+    return promille(regelbedarf_m, mehrbedarf_anteile.behinderung_promille) * mehrbedarf_behinderung
 
 
 @rule(
@@ -167,7 +170,7 @@ def mehrbedarf_warmwasser_m(
     saetze = np.array(
         [0] + [mehrbedarf_anteile[f"warmwasser_rbs_{i}_promille"] for i in range(1, 7)], dtype=np.int64
     )
-    return np.where(warmwasser_dezentral_hh[hh_idx], promille(regelbedarf_m, saetze[regelbedarfsstufe]), 0)
+    return promille(regelbedarf_m, saetze.take(regelbedarfsstufe)) * warmwasser_dezentral_hh.take(hh_idx)
 
 
 @rule(
@@ -215,8 +218,9 @@ def gesamtbedarf_m(
     rounding=CENT_HALF_UP,
 )
 def bedarf_anteilig_m(gesamtbedarf_m: np.ndarray, anspruchstage: np.ndarray) -> np.ndarray:
+    # For t = 30 the formula gives (60 g + 30) // 60 = g exactly, so no case distinction is needed.
     tage = anspruchstage.astype(np.int64)
-    return np.where(tage == 30, gesamtbedarf_m, (gesamtbedarf_m * tage * 2 + 30) // 60)
+    return (gesamtbedarf_m * tage * 2 + 30) // 60
 
 
 @rule(

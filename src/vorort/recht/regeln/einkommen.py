@@ -70,10 +70,13 @@ def grundfreibetrag_m(
     grund = cent(grundfreibetrag.betrag)
     # § 11b Abs. 2 S. 2 SGB II: above 400 € gross, higher proven costs replace the flat 100 €.
     nachweis = (brutto > cent(grundfreibetrag.schwelle_nachweis)) & (absetzbetraege_erwerb_m > grund)
-    normal = np.where(nachweis, absetzbetraege_erwerb_m, np.minimum(brutto, grund))
-    return np.where(
-        freibetrag_schueler_anwendbar, np.minimum(brutto, cent(geringfuegigkeitsgrenze.wert)), normal
-    )
+    # Case distinctions as 0/1 factors (exact in integers): a + (b − a) × mask.
+    normal = np.minimum(brutto, grund)
+    normal += (absetzbetraege_erwerb_m - normal) * nachweis
+    normal += (
+        np.minimum(brutto, cent(geringfuegigkeitsgrenze.wert)) - normal
+    ) * freibetrag_schueler_anwendbar
+    return normal
 
 
 @rule(
@@ -83,11 +86,9 @@ def grundfreibetrag_m(
 def erwerbstaetigenfreibetrag_obergrenze_m(
     minderjaehriges_kind_vorhanden: np.ndarray, erwerbstaetigenfreibetrag
 ) -> np.ndarray:
-    return np.where(
-        minderjaehriges_kind_vorhanden,
-        cent(erwerbstaetigenfreibetrag.obergrenze_mit_kind),
-        cent(erwerbstaetigenfreibetrag.obergrenze_ohne_kind),
-    ).astype(np.int64)
+    ohne = cent(erwerbstaetigenfreibetrag.obergrenze_ohne_kind)
+    mit = cent(erwerbstaetigenfreibetrag.obergrenze_mit_kind)
+    return minderjaehriges_kind_vorhanden * np.int64(mit - ohne) + np.int64(ohne)
 
 
 @rule(
@@ -115,7 +116,9 @@ def erwerbstaetigenfreibetrag_m(
     summe_promille = np.zeros(len(brutto), dtype=np.int64)
     for i, (unten, satz) in enumerate(zip(untergrenzen, saetze, strict=True)):
         oben = untergrenzen[i + 1] if i + 1 < len(untergrenzen) else None
-        unten_person = np.where(freibetrag_schueler_anwendbar, np.maximum(unten, start_2b), unten)
+        unten_person = freibetrag_schueler_anwendbar * np.int64(max(unten, start_2b) - unten) + np.int64(
+            unten
+        )
         deckel = brutto if oben is None else np.minimum(brutto, oben)
         summe_promille += np.maximum(deckel - unten_person, 0) * satz
     return (summe_promille * 2 + 1000) // 2000

@@ -16,6 +16,11 @@ def anzahl_wahr(gruppe_idx: np.ndarray, maske: np.ndarray, anzahl: int) -> np.nd
 
 
 def nachschlagen(idx: np.ndarray, werte: np.ndarray, fehlt: object) -> np.ndarray:
-    """Return werte[idx] per row, `fehlt` where idx is -1 (no such person)."""
-    vorhanden = idx >= 0
-    return np.where(vorhanden, werte[np.where(vorhanden, idx, 0)], fehlt)
+    """Return werte[idx] per row, `fehlt` where idx is -1 (no such person).
+
+    `fehlt` is appended as the last element, which index -1 picks: one gather, no masks.
+    """
+    mit_fehlt = np.empty(len(werte) + 1, dtype=np.result_type(werte, np.min_scalar_type(fehlt)))
+    mit_fehlt[:-1] = werte
+    mit_fehlt[-1] = fehlt
+    return mit_fehlt.take(idx)

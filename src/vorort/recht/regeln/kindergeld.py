@@ -24,7 +24,7 @@ KEIN_KINDERGELD, KIND_DER_BG, EIGENE_BG_ELTERN_IM_HH, UEBRIGE = 0, 1, 2, 3
 
 @rule(reference="§ 66 Abs. 1 EStG", formula="Kindergeld für diese Person, wenn ein Empfänger angegeben ist")
 def kindergeld_m(kindergeld_empfaenger_idx: np.ndarray, kindergeld) -> np.ndarray:
-    return np.where(kindergeld_empfaenger_idx >= 0, cent(kindergeld.wert), 0).astype(np.int64)
+    return (kindergeld_empfaenger_idx >= 0) * np.int64(cent(kindergeld.wert))
 
 
 @rule(
@@ -46,11 +46,12 @@ def kindergeld_zuordnung(
     eltern_im_hh = (nachschlagen(elternteil_1_idx, hh_idx, -1) == hh_idx) | (
         nachschlagen(elternteil_2_idx, hh_idx, -1) == hh_idx
     )
-    return np.select(
-        [kindergeld_m == 0, kind_der_bg, (alter < 25) & eltern_im_hh],
-        [KEIN_KINDERGELD, KIND_DER_BG, EIGENE_BG_ELTERN_IM_HH],
-        default=UEBRIGE,
-    ).astype(np.int8)
+    # 3 − (2 for a child of the BG, else 1 for an under-25 with a parent in the household), 0 without Kindergeld.
+    abzug = ((alter < 25) & eltern_im_hh & ~kind_der_bg).view(np.int8)
+    abzug += kind_der_bg.view(np.int8) * np.int8(2)
+    zuordnung = np.int8(UEBRIGE) - abzug
+    zuordnung *= kindergeld_m != 0
+    return zuordnung
 
 
 @rule(
@@ -63,7 +64,7 @@ def einkommen_ohne_kindergeld_m(
     pauschale_berechtigt: np.ndarray,
     versicherungspauschale,
 ) -> np.ndarray:
-    pauschale = np.where(pauschale_berechtigt, cent(versicherungspauschale.wert), 0)
+    pauschale = pauschale_berechtigt * np.int64(cent(versicherungspauschale.wert))
     return erwerbseinkommen_anrechenbar_m + np.maximum(einkommen_sonstiges_m - pauschale, 0)
 
 
@@ -82,9 +83,9 @@ def kind_deckt_bedarf(
     kind_der_bg: np.ndarray,
     versicherungspauschale,
 ) -> np.ndarray:
-    pauschale = np.where(pauschale_berechtigt, cent(versicherungspauschale.wert), 0)
+    pauschale = pauschale_berechtigt * np.int64(cent(versicherungspauschale.wert))
     eigenes = erwerbseinkommen_anrechenbar_m + np.maximum(
-        einkommen_sonstiges_m + np.where(kindergeld_zuordnung == KIND_DER_BG, kindergeld_m, 0) - pauschale, 0
+        einkommen_sonstiges_m + kindergeld_m * (kindergeld_zuordnung == KIND_DER_BG) - pauschale, 0
     )
     return kind_der_bg & (eigenes >= bedarf_anteilig_m)
 
@@ -113,14 +114,10 @@ def kindergeld_angerechnet_m(
     einkommen_ohne_kindergeld_m: np.ndarray,
 ) -> np.ndarray:
     benoetigt = np.clip(bedarf_anteilig_m - einkommen_ohne_kindergeld_m, 0, kindergeld_m)
-    return np.select(
-        [
-            (kindergeld_zuordnung == KIND_DER_BG) & bg_mitglied,
-            (kindergeld_zuordnung == KIND_DER_BG) | (kindergeld_zuordnung == EIGENE_BG_ELTERN_IM_HH),
-        ],
-        [kindergeld_m, benoetigt],
-        default=0,
-    )
+    kind = kindergeld_zuordnung == KIND_DER_BG
+    ganz = kind & bg_mitglied
+    soweit_benoetigt = (kind | (kindergeld_zuordnung == EIGENE_BG_ELTERN_IM_HH)) & ~ganz
+    return kindergeld_m * ganz + benoetigt * soweit_benoetigt
 
 
 @rule(
@@ -160,11 +157,9 @@ def versicherungspauschale_m(
 ) -> np.ndarray:
     # Kindergeld counted only "as far as needed" is topped up to the need after the Pauschale (CONTRACT §4.5),
     # so the Pauschale does not reduce it again.
-    eigenes_kindergeld = np.where(
-        (kindergeld_zuordnung == KIND_DER_BG) & bg_mitglied, kindergeld_angerechnet_m, 0
-    )
+    eigenes_kindergeld = kindergeld_angerechnet_m * ((kindergeld_zuordnung == KIND_DER_BG) & bg_mitglied)
     basis = einkommen_sonstiges_m + kindergeld_ueberhang_erhalten_m + eigenes_kindergeld
-    return np.where(pauschale_berechtigt, np.minimum(basis, cent(versicherungspauschale.wert)), 0)
+    return np.minimum(basis, cent(versicherungspauschale.wert)) * pauschale_berechtigt
 
 
 @rule(
