@@ -16,7 +16,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vorort.core.audit import record_event
-from vorort.core.exceptions import NotAllowed, NotFound
+from vorort.core.exceptions import NotAllowed, NotFound, require_permission
 from vorort.core.models import AuditEvent, Mandant, Rolle, Team, User
 
 MANDANT_AENDERBAR = (
@@ -35,11 +35,6 @@ MANDANT_AENDERBAR = (
     "bic",
     "glaeubiger_id",
 )
-
-
-def _require(user: User, perm: str, was: str) -> None:
-    if not user.has_perm(perm):
-        raise NotAllowed(f"Sie haben keine Berechtigung, {was}.")
 
 
 def _same_mandant(acting_user: User, obj: User | Team) -> None:
@@ -105,7 +100,7 @@ def confirm_totp_device(user: User, device: TOTPDevice, token: str) -> bool:
 @transaction.atomic(durable=True)
 def reset_second_factor(user: User, *, acting_user: User) -> int:
     """Delete the user's TOTP devices; at the next login they enrol a new one."""
-    _require(acting_user, "core.manage_users", "zweite Faktoren zurückzusetzen")
+    require_permission(acting_user, "core.manage_users", "zweite Faktoren zurückzusetzen")
     _same_mandant(acting_user, user)
     anzahl, _detail = TOTPDevice.objects.filter(user=user).delete()
     record_event(
@@ -133,7 +128,7 @@ def create_user(
     acting_user: User,
 ) -> User:
     """Create a staff user of the acting administrator's Mandant."""
-    _require(acting_user, "core.manage_users", "Benutzer/innen anzulegen")
+    require_permission(acting_user, "core.manage_users", "Benutzer/innen anzulegen")
     teams = _teams_of_mandant(acting_user, teams)
     rollen = list(rollen)
     username = username.strip()
@@ -183,7 +178,7 @@ def update_user(
     acting_user: User,
 ) -> User:
     """Change a user's name, e-mail, teams, active flag and (optionally) roles."""
-    _require(acting_user, "core.manage_users", "Benutzer/innen zu ändern")
+    require_permission(acting_user, "core.manage_users", "Benutzer/innen zu ändern")
     _same_mandant(acting_user, user)
     teams = _teams_of_mandant(acting_user, teams)
     if user.pk == acting_user.pk and not is_active:
@@ -219,7 +214,7 @@ def update_user(
 @transaction.atomic(durable=True)
 def set_user_roles(user: User, rollen: Iterable[Rolle], *, acting_user: User) -> User:
     """Give the user exactly these roles (Django groups named after `Rolle` values)."""
-    _require(acting_user, "core.manage_users", "Rollen zu vergeben")
+    require_permission(acting_user, "core.manage_users", "Rollen zu vergeben")
     _same_mandant(acting_user, user)
     rollen = [Rolle(r) for r in rollen]
     if user.pk == acting_user.pk and Rolle.ADMINISTRATION not in rollen:
@@ -257,7 +252,7 @@ def _user_snapshot(user: User) -> dict:
 
 @transaction.atomic(durable=True)
 def create_team(*, name: str, kuerzel: str, beschreibung: str = "", acting_user: User) -> Team:
-    _require(acting_user, "core.manage_users", "Teams anzulegen")
+    require_permission(acting_user, "core.manage_users", "Teams anzulegen")
     kuerzel = kuerzel.strip()
     if Team.objects.filter(mandant_id=acting_user.mandant_id, kuerzel__iexact=kuerzel).exists():
         raise ValidationError(
@@ -282,7 +277,7 @@ def create_team(*, name: str, kuerzel: str, beschreibung: str = "", acting_user:
 
 @transaction.atomic(durable=True)
 def update_team(team: Team, *, name: str, kuerzel: str, beschreibung: str = "", acting_user: User) -> Team:
-    _require(acting_user, "core.manage_users", "Teams zu ändern")
+    require_permission(acting_user, "core.manage_users", "Teams zu ändern")
     _same_mandant(acting_user, team)
     kuerzel = kuerzel.strip()
     if (
@@ -307,7 +302,7 @@ def update_team(team: Team, *, name: str, kuerzel: str, beschreibung: str = "", 
 @transaction.atomic(durable=True)
 def update_mandant(aenderungen: dict, *, acting_user: User) -> Mandant:
     """Change the acting user's own Mandant (letterhead, address, bank, Gläubiger-ID)."""
-    _require(acting_user, "core.manage_mandant", "die Mandantendaten zu ändern")
+    require_permission(acting_user, "core.manage_mandant", "die Mandantendaten zu ändern")
     unbekannt = set(aenderungen) - set(MANDANT_AENDERBAR)
     if unbekannt:
         raise ValidationError(f"Nicht änderbare Felder: {', '.join(sorted(unbekannt))}")
@@ -339,7 +334,7 @@ def record_protokoll_zugriff(
     *, acting_user: User, export_format: str | None, kriterien: dict, treffer: int
 ) -> None:
     """Record that the Protokoll was searched or exported, with the filter used."""
-    _require(acting_user, "core.view_auditlog", "das Protokoll zu durchsuchen")
+    require_permission(acting_user, "core.view_auditlog", "das Protokoll zu durchsuchen")
     typ = AuditEvent.Typ.PROTOKOLL_EXPORTIERT if export_format else AuditEvent.Typ.PROTOKOLL_DURCHSUCHT
     details = {"kriterien": kriterien, "treffer": treffer}
     if export_format:

@@ -18,3 +18,12 @@ class InvalidTransition(Exception):
     def __init__(self, von, nach, grund: str = "") -> None:
         self.von, self.nach = von, nach
         super().__init__(grund or f"Übergang von '{von}' nach '{nach}' ist nicht erlaubt.")
+
+
+def require_permission(user, perm: str, was: str) -> None:
+    """Raise NotAllowed with a German message unless the user's roles grant `perm`.
+
+    `was` completes the sentence "Sie haben keine Berechtigung, …", e.g. "Personen anzulegen".
+    """
+    if not user.has_perm(perm):
+        raise NotAllowed(f"Sie haben keine Berechtigung, {was}.")

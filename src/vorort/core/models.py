@@ -45,6 +45,10 @@ class Mandant(models.Model):
         _("Gläubiger-ID"), max_length=35, blank=True, help_text=_("SEPA-Gläubiger-Identifikationsnummer")
     )
     aktiv = models.BooleanField(_("aktiv"), default=True)
+    ist_demo = models.BooleanField(
+        _("Demo-Mandant"), default=False,
+        help_text=_("Synthetische Daten; nur hier druckt `vorort demo_code` Anmeldecodes."),
+    )
 
     class Meta:
         verbose_name = _("Mandant")

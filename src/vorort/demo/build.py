@@ -6,7 +6,7 @@ place is not offered: the audit log is append-only (database triggers refuse del
 county needs a new database, e.g. another `VORORT_DATA_DIR`. Everything is written in one
 transaction, so a failed build leaves nothing behind and can simply be started again.
 
-Demo Mandanten are recognised by the `demo-` prefix of their Kurzname (`is_demo_mandant`).
+Demo Mandanten carry `Mandant.ist_demo` (`is_demo_mandant`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from vorort.demo.profil import county_profile, stichtag
 from vorort.demo.registry import DemoContext, teile
 from vorort.demo.sampling import sample_county
 
-DEMO_PREFIX = "demo-"
 KREIS_KURZNAME = "demo-saalekreis"
 NACHBAR_KURZNAME = "demo-nachbarkreis"
 NACHBAR_BGS = 36
@@ -34,6 +33,7 @@ URL = "http://127.0.0.1:8000"
 KREIS = {
     "name": "Jobcenter Demo-Saalekreis",
     "kurzname": KREIS_KURZNAME,
+    "ist_demo": True,
     "kreisschluessel": "15088",
     "traeger": "Landkreis Saalekreis (Demo), zugelassener kommunaler Träger (§ 6a SGB II)",
     "strasse": "Geusaer Straße 1",
@@ -45,12 +45,13 @@ KREIS = {
     "briefkopf": (
         "Demo-Daten – alle Personen sind frei erfunden.\nSprechzeiten: Di 8–12 und 13–18 Uhr, Do 8–12 Uhr"
     ),
-    "motto": "Fördern und Fordern – aus einer Hand",
+    "motto": "Stark. Sozial. Vor Ort.",
     "bank_name": "Saalesparkasse",
 }
 NACHBAR = {
     "name": "Jobcenter Demo-Nachbarkreis",
     "kurzname": NACHBAR_KURZNAME,
+    "ist_demo": True,
     "kreisschluessel": "15990",
     "traeger": "Demo-Nachbarkreis, zugelassener kommunaler Träger (§ 6a SGB II)",
     "strasse": "Lindenallee 5",
@@ -98,7 +99,7 @@ NACHBAR_GEMEINDEN = [
 
 
 def is_demo_mandant(mandant: Mandant | None) -> bool:
-    return mandant is not None and mandant.kurzname.startswith(DEMO_PREFIX)
+    return mandant is not None and mandant.ist_demo
 
 
 @dataclass
@@ -231,7 +232,7 @@ def logins() -> list[tuple[str, str, str, str]]:
     users = {
         u.username: u
         for u in User.objects.filter(
-            username__in=[c.username for c in DEMO_LOGINS], mandant__kurzname__startswith=DEMO_PREFIX
+            username__in=[c.username for c in DEMO_LOGINS], mandant__ist_demo=True
         )
         .select_related("mandant")
         .prefetch_related("teams")

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vorort.core.audit import record_event
-from vorort.core.exceptions import NotAllowed
+from vorort.core.exceptions import NotAllowed, require_permission
 from vorort.core.models import AuditEvent, Team, User
 from vorort.personen.models import (
     Adresse,
@@ -36,11 +36,6 @@ class MoeglicheDublette(Exception):
     def __init__(self, kandidaten: list[Person]) -> None:
         self.kandidaten = kandidaten
         super().__init__(f"{len(kandidaten)} mögliche Dublette(n) gefunden.")
-
-
-def _require(user: User, perm: str, was: str) -> None:
-    if not user.has_perm(perm):
-        raise NotAllowed(f"Sie haben keine Berechtigung, {was}.")
 
 
 @dataclass
@@ -70,7 +65,7 @@ def create_person(daten: PersonDaten, *, acting_user: User, dubletten_geprueft: 
     """Register a person. Similar existing persons raise `MoeglicheDublette` unless the user
     reviewed them and confirmed (`dubletten_geprueft`), which is recorded with the candidates.
     """
-    _require(acting_user, "personen.add_person", "Personen anzulegen")
+    require_permission(acting_user, "personen.add_person", "Personen anzulegen")
     if daten.geburtsdatum > timezone.localdate():
         raise ValidationError({"geburtsdatum": "Das Geburtsdatum liegt in der Zukunft."})
     kandidaten = duplicate_candidates(
@@ -112,7 +107,7 @@ PERSON_AENDERBAR = (
 @transaction.atomic(durable=True)
 def update_person(person: Person, aenderungen: dict, *, acting_user: User) -> Person:
     """Change master data; the audit event keeps the old and the new values."""
-    _require(acting_user, "personen.change_person", "Personendaten zu ändern")
+    require_permission(acting_user, "personen.change_person", "Personendaten zu ändern")
     unbekannt = set(aenderungen) - set(PERSON_AENDERBAR)
     if unbekannt:
         raise ValidationError(f"Nicht änderbare Felder: {', '.join(sorted(unbekannt))}")
@@ -145,7 +140,7 @@ def _end_current(queryset, ab: date) -> None:
 def change_adresse(person: Person, *, strasse: str, hausnummer: str, plz: str, ort: str,
                    adresszusatz: str = "", gueltig_ab: date, acting_user: User) -> Adresse:
     """Record a new address from `gueltig_ab`; the previous one ends the day before."""
-    _require(acting_user, "personen.change_person", "Anschriften zu ändern")
+    require_permission(acting_user, "personen.change_person", "Anschriften zu ändern")
     adresse = Adresse(person=person, strasse=strasse, hausnummer=hausnummer, plz=plz, ort=ort,
                       adresszusatz=adresszusatz, gueltig_ab=gueltig_ab)
     adresse.full_clean(exclude=["person"])
@@ -160,7 +155,7 @@ def change_adresse(person: Person, *, strasse: str, hausnummer: str, plz: str, o
 def change_bankverbindung(person: Person, *, iban: str, kontoinhaber: str, bic: str = "",
                           gueltig_ab: date, acting_user: User) -> Bankverbindung:
     """Record a new bank account (IBAN checked) from `gueltig_ab`."""
-    _require(acting_user, "personen.change_person", "Bankverbindungen zu ändern")
+    require_permission(acting_user, "personen.change_person", "Bankverbindungen zu ändern")
     konto = Bankverbindung(person=person, iban=normalize_iban(iban), bic=bic.strip().upper(),
                            kontoinhaber=kontoinhaber.strip(), gueltig_ab=gueltig_ab)
     konto.full_clean(exclude=["person"])
@@ -175,7 +170,7 @@ def change_bankverbindung(person: Person, *, iban: str, kontoinhaber: str, bic: 
 def create_bg(*, haushalt: Haushalt, team: Team, antragsteller: Person, gueltig_ab: date,
               acting_user: User, sachbearbeitung: User | None = None) -> Bedarfsgemeinschaft:
     """Open a BG in a household with the applicant as its first member."""
-    _require(acting_user, "personen.add_bedarfsgemeinschaft", "Bedarfsgemeinschaften anzulegen")
+    require_permission(acting_user, "personen.add_bedarfsgemeinschaft", "Bedarfsgemeinschaften anzulegen")
     if team.mandant_id != acting_user.mandant_id or haushalt.mandant_id != acting_user.mandant_id:
         raise NotAllowed("Team und Haushalt müssen zu Ihrem Jobcenter gehören.")
     bg = Bedarfsgemeinschaft.objects.create(
@@ -201,7 +196,7 @@ def next_bg_nummer(mandant) -> str:
 def add_mitglied(bg: Bedarfsgemeinschaft, person: Person, *, rolle: Rolle, gueltig_ab: date, acting_user: User,
                  erwerbsfaehig: bool = True) -> Mitgliedschaft:
     """Add a person to a BG from a date (ends an open membership of the person in another BG)."""
-    _require(acting_user, "personen.change_bedarfsgemeinschaft", "Bedarfsgemeinschaften zu ändern")
+    require_permission(acting_user, "personen.change_bedarfsgemeinschaft", "Bedarfsgemeinschaften zu ändern")
     if person.mandant_id != bg.mandant_id:
         raise NotAllowed("Person und Bedarfsgemeinschaft gehören zu verschiedenen Jobcentern.")
     _end_current(person.mitgliedschaften.exclude(bedarfsgemeinschaft=bg), gueltig_ab)
@@ -214,7 +209,7 @@ def add_mitglied(bg: Bedarfsgemeinschaft, person: Person, *, rolle: Rolle, guelt
 
 @transaction.atomic(durable=True)
 def end_mitgliedschaft(mitgliedschaft: Mitgliedschaft, *, gueltig_bis: date, acting_user: User) -> Mitgliedschaft:
-    _require(acting_user, "personen.change_bedarfsgemeinschaft", "Bedarfsgemeinschaften zu ändern")
+    require_permission(acting_user, "personen.change_bedarfsgemeinschaft", "Bedarfsgemeinschaften zu ändern")
     if gueltig_bis < mitgliedschaft.gueltig_ab:
         raise ValidationError({"gueltig_bis": "Das Ende liegt vor dem Beginn der Mitgliedschaft."})
     mitgliedschaft.gueltig_bis = gueltig_bis
@@ -228,7 +223,7 @@ def end_mitgliedschaft(mitgliedschaft: Mitgliedschaft, *, gueltig_bis: date, act
 def change_zustaendigkeit(bg: Bedarfsgemeinschaft, *, team: Team, acting_user: User,
                           sachbearbeitung: User | None = None, fallmanagement: User | None = None
                           ) -> Bedarfsgemeinschaft:
-    _require(acting_user, "personen.change_bedarfsgemeinschaft", "Zuständigkeiten zu ändern")
+    require_permission(acting_user, "personen.change_bedarfsgemeinschaft", "Zuständigkeiten zu ändern")
     if team.mandant_id != bg.mandant_id:
         raise NotAllowed("Das Team gehört zu einem anderen Jobcenter.")
     alt = {"team": bg.team_id, "sachbearbeitung": bg.sachbearbeitung_id, "fallmanagement": bg.fallmanagement_id}
@@ -248,7 +243,7 @@ def merge_persons(behalten: Person, aufloesen: Person, *, acting_user: User, gru
     `aufloesen` stays as a row pointing to it (`zusammengefuehrt_in`), so history and audit
     references remain resolvable.
     """
-    _require(acting_user, "personen.merge_person", "Personen zusammenzuführen")
+    require_permission(acting_user, "personen.merge_person", "Personen zusammenzuführen")
     if behalten.pk == aufloesen.pk:
         raise ValidationError("Eine Person kann nicht mit sich selbst zusammengeführt werden.")
     if {behalten.mandant_id, aufloesen.mandant_id} != {acting_user.mandant_id}:

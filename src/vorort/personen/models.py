@@ -132,6 +132,17 @@ class Person(MandantModel):
         return f"{self.vorname} {self.nachname}"
 
 
+class Heizenergie(models.TextChoices):
+    """Energy carrier of the heating; the Heizspiegel limit differs by carrier (§ 22 Abs. 1 SGB II)."""
+
+    GAS = "gas", _("Erdgas")
+    FERNWAERME = "district_heating", _("Fernwärme")
+    OEL = "oil", _("Heizöl")
+    STROM = "electric", _("Strom")
+    WAERMEPUMPE = "heat_pump", _("Wärmepumpe")
+    SONSTIGE = "other", _("sonstige")
+
+
 class Haushalt(MandantModel):
     """A dwelling (Wohnung) where one or more BGs live; rent and heating are facts of the dwelling."""
 
@@ -150,6 +161,7 @@ class Haushalt(MandantModel):
     heizkosten_m = models.DecimalField(
         _("Heizkosten (€/Monat)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    heizenergie = models.CharField(_("Heizenergie"), max_length=20, choices=Heizenergie, blank=True, default="")
     warmwasser_dezentral = models.BooleanField(_("Warmwasser dezentral (§ 21 Abs. 7 SGB II)"), default=False)
     eigentum = models.BooleanField(_("selbst genutztes Wohneigentum"), default=False)
 

@@ -143,10 +143,16 @@ def build_personen(context: DemoContext) -> None:
 
     # Haushalte
     rng = context.rng("adressen")
+    energie_anteile = context.profile["kdu"]["actual_costs"]["heating_energy_share"]
+    heizenergie = context.rng("heizenergie").choice(
+        list(energie_anteile), size=n_bg, p=np.array(list(energie_anteile.values())) / sum(energie_anteile.values())
+    )
     haushalte = []
-    for gemeinde, miete, heizung, flaeche, eigentum in bgs.select(
-        "gemeinde", "bruttokaltmiete", "heizkosten", "wohnflaeche", "eigentum"
-    ).iter_rows():
+    for (gemeinde, miete, heizung, flaeche, eigentum), energie in zip(
+        bgs.select("gemeinde", "bruttokaltmiete", "heizkosten", "wohnflaeche", "eigentum").iter_rows(),
+        heizenergie,
+        strict=True,
+    ):
         plz, ort, strassen = GEMEINDEN.get(gemeinde) or (
             gemeinde_info[gemeinde]["plz"],
             gemeinde_info[gemeinde]["ort"],
@@ -165,6 +171,7 @@ def build_personen(context: DemoContext) -> None:
                 wohnflaeche_m2=Decimal(f"{flaeche:.2f}"),
                 bruttokaltmiete_m=_money(miete),
                 heizkosten_m=_money(heizung),
+                heizenergie=str(energie),
                 warmwasser_dezentral=bool(rng.random() < 0.1),
                 eigentum=bool(eigentum),
             )
