@@ -142,10 +142,33 @@ def _als_text(serie: pl.Series) -> pl.Series:
     return serie.cast(pl.String).str.strip_chars()
 
 
-def _lese(serie: pl.Series, art: str, kontext: _Kontext, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return (values, given) for one column; raise on a value of the wrong type."""
+def _und(gegeben: np.ndarray | None, maske: np.ndarray) -> np.ndarray:
+    return maske if gegeben is None else gegeben & maske
+
+
+def _lese(serie: pl.Series, art: str, kontext: _Kontext, name: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return (values, given) for one column, given None if every value is given; raise on a wrong type."""
     dtype = serie.dtype
-    if dtype == pl.String or dtype == pl.Categorical or dtype == pl.Null:
+    if (dtype.is_numeric() or dtype == pl.Boolean) and serie.null_count() == 0:
+        # Fast path (Parquet, frames without nulls): no masks; integer columns come zero-copy from Polars.
+        gegeben = None
+        werte = serie.to_numpy()
+        if dtype == pl.Boolean:
+            if art != BOOL:
+                raise kontext.fehler(
+                    0,
+                    name,
+                    "boolean given where a number is expected",
+                    "Wahrheitswert statt einer Zahl angegeben.",
+                )
+            return werte, None
+        if dtype.is_float():
+            werte = werte.astype(np.float64, copy=False)
+            nan = np.isnan(werte)
+            if nan.any():
+                gegeben = ~nan
+                werte = np.where(nan, 0, werte)
+    elif dtype == pl.String or dtype == pl.Categorical or dtype == pl.Null:
         text = _als_text(serie)
         gegeben = (text.is_not_null() & (text != "")).to_numpy()
         if art == BOOL:
@@ -193,7 +216,7 @@ def _lese(serie: pl.Series, art: str, kontext: _Kontext, name: str) -> tuple[np.
             None, name, f"unsupported column type {dtype}", f"Spaltentyp {dtype} wird nicht unterstützt."
         )
     if art == BOOL:
-        idx = _erste(gegeben & (werte != 0) & (werte != 1))
+        idx = _erste(_und(gegeben, (werte != 0) & (werte != 1)))
         if idx is not None:
             raise kontext.fehler(
                 idx,
@@ -205,14 +228,14 @@ def _lese(serie: pl.Series, art: str, kontext: _Kontext, name: str) -> tuple[np.
     if art == INT:
         if werte.dtype.kind == "f":
             idx = _erste(
-                gegeben & ((werte != np.floor(werte)) | ~np.isfinite(werte) | (np.abs(werte) > 2**53))
+                _und(gegeben, (werte != np.floor(werte)) | ~np.isfinite(werte) | (np.abs(werte) > 2**53))
             )
             if idx is not None:
                 raise kontext.fehler(
                     idx, name, f"not an integer: {werte[idx]!r}", f"{werte[idx]!r} ist keine ganze Zahl."
                 )
-        return werte.astype(np.int64), gegeben
-    idx = _erste(gegeben & ~np.isfinite(werte.astype(np.float64)))
+        return werte.astype(np.int64, copy=False), gegeben
+    idx = _erste(_und(gegeben, ~np.isfinite(werte.astype(np.float64))))
     if idx is not None:
         raise kontext.fehler(
             idx, name, f"not a finite number: {werte[idx]!r}", f"{werte[idx]!r} ist keine endliche Zahl."
@@ -233,28 +256,30 @@ def lese_spalten(personen: pl.DataFrame, stichtag: dt.date) -> dict[str, np.ndar
     for name in ("p_id", *[s for s in SCHEMA if s != "p_id"]):
         art, pflicht, standard = SCHEMA[name]
         if name not in personen.columns:
+            # A missing column is its default on every row: a read-only view of one value (no memory).
             n = personen.height
             if art == GRENZE:
-                spalten[name] = np.full(n, -1, dtype=np.int64)
+                standard_wert = np.int64(-1)
             elif art == GELD:
-                spalten[name] = np.zeros(n, dtype=np.int64)
+                standard_wert = np.int64(0)
             elif art == BOOL:
-                spalten[name] = np.full(n, bool(standard))
+                standard_wert = np.bool_(standard)
             else:
-                spalten[name] = np.full(n, int(standard), dtype=np.int64)
+                standard_wert = np.int64(standard)
+            spalten[name] = np.broadcast_to(standard_wert, n)
             continue
         werte, gegeben = _lese(personen.get_column(name), art, kontext, name)
+        fehlt = None if gegeben is None else ~gegeben
         if name == "p_id":
-            idx = _erste(~gegeben)
+            idx = None if fehlt is None else _erste(fehlt)
             if idx is not None:
                 raise kontext.fehler(idx, name, "value is missing", "Wert fehlt.")
             kontext.p_id = werte
-        fehlt = ~gegeben
-        if pflicht and fehlt.any():
+        if pflicht and fehlt is not None and fehlt.any():
             raise kontext.fehler(_erste(fehlt), name, "value is missing", "Wert fehlt.")
         if art in (GELD, GRENZE):
             werte = euro_zu_cent(werte)
-            idx = _erste(gegeben & (werte < 0))
+            idx = _erste(_und(gegeben, werte < 0)) if len(werte) and werte.min() < 0 else None
             if idx is not None:
                 betrag = werte[idx] / 100
                 raise kontext.fehler(
@@ -263,11 +288,15 @@ def lese_spalten(personen: pl.DataFrame, stichtag: dt.date) -> dict[str, np.ndar
                     f"negative amount {betrag:g}",
                     f"negativer Betrag {betrag:.2f} ist nicht zulässig.".replace(".", ",", 1),
                 )
-            werte = np.where(gegeben, werte, -1 if art == GRENZE else 0)
+            if gegeben is not None:
+                werte = np.where(gegeben, werte, -1 if art == GRENZE else 0)
         elif art == BOOL:
-            werte = np.where(gegeben, werte, bool(standard))
-        else:
+            if gegeben is not None:
+                werte = np.where(gegeben, werte, bool(standard))
+        elif gegeben is not None:
             werte = np.where(gegeben, werte, 0 if standard is None else standard).astype(np.int64)
+        elif werte.dtype != np.int64:
+            werte = werte.astype(np.int64)
         spalten[name] = werte
     _pruefe_werte(spalten, stichtag, kontext)
     _pruefe_beziehungen(spalten, kontext)

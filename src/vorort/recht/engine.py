@@ -393,7 +393,7 @@ def _rechne_alles(
             for i in teile:
                 lauf(i)
     for name in _PERSON_DIREKT:
-        person[name] = ctx[name]
+        person[name] = np.ascontiguousarray(ctx[name])  # a missing input column is a broadcast view
     bg["bg_id"] = ctx["bg_ids"]
     return person, bg
 
