@@ -8,7 +8,8 @@ Public API (for the Django app `leistung` and the CLI `vorort calc`)::
 
     from vorort.recht import compute, validate, EingabeFehler, PARAMETER, ENGINE_VERSION, parameter_hash
 
-    ergebnis = compute(personen, "2026-01-01", trace_bg_ids=[1])   # personen: polars.DataFrame or list of dicts
+    # personen: polars.DataFrame or list of dicts
+    ergebnis = compute(personen, "2026-01-01", trace_bg_ids=[1])
     ergebnis.bg        # polars.DataFrame, CONTRACT §3.1 columns, sorted by bg_id
     ergebnis.person    # polars.DataFrame, CONTRACT §3.2 columns, sorted by p_id
     ergebnis.traces[1] # dict, CONTRACT §6 trace of BG 1; trace_als_text(...) renders it in German

@@ -127,7 +127,8 @@ def pruefe_stichtag(stichtag: dt.date | str) -> dt.date:
     if not ERSTER_STICHTAG <= stichtag <= LETZTER_STICHTAG:
         raise EingabeFehler(
             f"Stichtag {stichtag} is outside the supported range {ERSTER_STICHTAG} .. {LETZTER_STICHTAG}",
-            f"Stichtag {stichtag} liegt außerhalb des unterstützten Zeitraums {ERSTER_STICHTAG} bis {LETZTER_STICHTAG}.",
+            f"Stichtag {stichtag} liegt außerhalb des unterstützten "
+            f"Zeitraums {ERSTER_STICHTAG} bis {LETZTER_STICHTAG}.",
             column="stichtag",
         )
     return stichtag
@@ -356,7 +357,8 @@ def _pruefe_werte(s: dict[str, np.ndarray], stichtag: dt.date, k: _Kontext) -> N
         raise k.fehler(
             idx,
             "netto_erwerb_m",
-            f"net pay {s['netto_erwerb_m'][idx] / 100:g} exceeds gross pay {s['brutto_erwerb_m'][idx] / 100:g}",
+            f"net pay {s['netto_erwerb_m'][idx] / 100:g} exceeds "
+            f"gross pay {s['brutto_erwerb_m'][idx] / 100:g}",
             f"Nettolohn {s['netto_erwerb_m'][idx] / 100:.2f} ist höher als der Bruttolohn "
             f"{s['brutto_erwerb_m'][idx] / 100:.2f}.",
         )

@@ -276,7 +276,8 @@ def _stueck_grenzen(ctx: dict[str, Any], zeilen: int) -> list[int]:
     erster, *weitere = [ctx[name] for name in _VERWEISE]
     # Links to the right: the largest target of the rows before c must be < c.
     rechts = erster.copy()
-    # Links to the left: the smallest target of the rows from c on must be >= c (-1 = none; as unsigned: huge).
+    # Links to the left: the smallest target of the rows
+    # from c on must be >= c (-1 = none; as unsigned: huge).
     links = erster.view(np.uint64).copy()
     for v in weitere:
         np.maximum(rechts, v, out=rechts)
@@ -333,7 +334,8 @@ def _leere_ausgabe(n: int, anzahl_bg: int) -> tuple[dict[str, np.ndarray], dict[
 
 def _setze(ziel: np.ndarray, pos: slice | np.ndarray, cent: np.ndarray, geld: bool) -> None:
     # Cents to Euro with NumPy's correctly rounded division: 200886 / 100 is exactly the double nearest
-    # 2008.86. (Polars divides large columns by multiplying with the reciprocal, which can miss it by one ulp.)
+    # 2008.86. (Polars divides large columns by multiplying
+    # with the reciprocal, which can miss it by one ulp.)
     if isinstance(pos, slice):
         if geld:
             np.divide(cent, 100.0, out=ziel[pos])

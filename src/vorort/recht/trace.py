@@ -124,7 +124,10 @@ def _norm(text: str) -> str:
 
 
 def parameter_stand(stichtag: dt.date | str) -> str:
-    """Name the law applied on `stichtag`, e.g. "Buergergeld 2026-01-01" or "Grundsicherungsgeld 2026-07-01"."""
+    """Name the law applied on `stichtag`.
+
+    E.g. "Buergergeld 2026-01-01" or "Grundsicherungsgeld 2026-07-01".
+    """
     if isinstance(stichtag, str):
         stichtag = dt.date.fromisoformat(stichtag)
     beginn = max(

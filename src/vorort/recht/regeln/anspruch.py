@@ -51,7 +51,9 @@ def vermoegensfreibetrag_bg(
 @rule(
     gueltig_ab="2026-07-01",
     reference="§ 12 Abs. 2 SGB II idF 13. SGB II-ÄndG",
-    formula="je Mitglied nach Lebensalter: bis 20 Jahre 5 000 €, 21–40 10 000 €, 41–50 12 500 €, ab 51 15 000 €",
+    formula=(
+        "je Mitglied nach Lebensalter: bis 20 Jahre 5 000 €, 21–40 10 000 €, 41–50 12 500 €, ab 51 15 000 €"
+    ),
 )
 def vermoegensfreibetrag_bg(  # noqa: F811 - a new dated version of the same rule
     alter: np.ndarray, bg_idx: np.ndarray, bg_mitglied: np.ndarray, anzahl_bg: int, vermoegensfreibetrag
@@ -120,7 +122,8 @@ def bedarfsanteil(
 @rule(
     reference="§ 9 Abs. 2 S. 3, § 41 Abs. 1 SGB II",
     formula=(
-        "ungedeckter Bedarf × (R − E_pool) / R; 0, wenn E_pool ≥ R oder das Vermögen den Freibetrag übersteigt"
+        "ungedeckter Bedarf × (R − E_pool) / R; 0, wenn E_pool "
+        "≥ R oder das Vermögen den Freibetrag übersteigt"
     ),
     rounding=CENT_HALF_UP,
 )
@@ -149,7 +152,10 @@ def wegfall_m(anspruch_m: np.ndarray, nicht_erreichbar: np.ndarray) -> np.ndarra
 @rule(
     gueltig_ab="2026-07-01",
     reference="§§ 7b, 32 SGB II idF 13. SGB II-ÄndG",
-    formula="gilt die Person als nicht erreichbar, entfällt ihr ganzer Anspruch einschließlich Unterkunft und Heizung",
+    formula=(
+        "gilt die Person als nicht erreichbar, entfällt ihr "
+        "ganzer Anspruch einschließlich Unterkunft und Heizung"
+    ),
 )
 def wegfall_m(anspruch_m: np.ndarray, nicht_erreichbar: np.ndarray, nichterreichbarkeit) -> np.ndarray:  # noqa: F811
     return anspruch_m * (nicht_erreichbar & bool(nichterreichbarkeit.anwendbar))
@@ -162,7 +168,10 @@ def leistungsanspruch_m(anspruch_m: np.ndarray, wegfall_m: np.ndarray) -> np.nda
 
 @rule(
     reference="§§ 31a, 32 SGB II; § 31a Abs. 7 SGB II bei 100 %",
-    formula="Minderungssatz × eigener Regelbedarf (bei Teilmonat × Anspruchstage / 30), höchstens der Leistungsanspruch",
+    formula=(
+        "Minderungssatz × eigener Regelbedarf (bei Teilmonat × "
+        "Anspruchstage / 30), höchstens der Leistungsanspruch"
+    ),
     rounding=CENT_HALF_UP,
 )
 def minderung_m(

@@ -157,7 +157,10 @@ def mehrbedarf_unabweisbar_m(mehrbedarf_unabweisbar_eingabe_m: np.ndarray) -> np
 
 @rule(
     reference="§ 21 Abs. 7 SGB II",
-    formula="dezentrale Warmwassererzeugung: 2,3 % (Stufen 1–3), 1,4 % (4), 1,2 % (5), 0,8 % (6) des eigenen Regelbedarfs",
+    formula=(
+        "dezentrale Warmwassererzeugung: 2,3 % (Stufen 1–3), 1,4 "
+        "% (4), 1,2 % (5), 0,8 % (6) des eigenen Regelbedarfs"
+    ),
     rounding=CENT_HALF_UP,
 )
 def mehrbedarf_warmwasser_m(
@@ -201,7 +204,10 @@ def mehrbedarf_gesamt_m(
 
 @rule(
     reference="§ 19 Abs. 1 S. 3 SGB II",
-    formula="Regelbedarf + Kindersofortzuschlag + Mehrbedarfe (gedeckelt) + anerkannter Kopfteil Unterkunft und Heizung",
+    formula=(
+        "Regelbedarf + Kindersofortzuschlag + Mehrbedarfe "
+        "(gedeckelt) + anerkannter Kopfteil Unterkunft und Heizung"
+    ),
 )
 def gesamtbedarf_m(
     regelbedarf_m: np.ndarray,
@@ -225,7 +231,10 @@ def bedarf_anteilig_m(gesamtbedarf_m: np.ndarray, anspruchstage: np.ndarray) -> 
 
 @rule(
     reference="§ 11b Abs. 3 S. 3 SGB II",
-    formula="Person lebt in einer BG mit einem minderjährigen Kind oder ist Elternteil eines minderjährigen Kindes",
+    formula=(
+        "Person lebt in einer BG mit einem minderjährigen "
+        "Kind oder ist Elternteil eines minderjährigen Kindes"
+    ),
     einheit="bool",
 )
 def minderjaehriges_kind_vorhanden(

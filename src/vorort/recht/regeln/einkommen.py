@@ -95,7 +95,8 @@ def erwerbstaetigenfreibetrag_obergrenze_m(
     reference="§ 11b Abs. 3 SGB II (Abs. 2b S. 2 für Schüler und Auszubildende)",
     formula=(
         "Prozentanteile des Bruttos je Stufe (ab 01.07.2023: 20 % von 100–520 €, 30 % von 520–1 000 €, "
-        "10 % von 1 000 € bis zur Obergrenze; nach Abs. 2b beginnt die 30-%-Stufe bei max(Geringfügigkeitsgrenze, 520 €))"
+        "10 % von 1 000 € bis zur Obergrenze; nach Abs. 2b beginnt "
+        "die 30-%-Stufe bei max(Geringfügigkeitsgrenze, 520 €))"
     ),
     rounding=CENT_HALF_UP,
 )

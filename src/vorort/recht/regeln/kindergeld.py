@@ -30,7 +30,8 @@ def kindergeld_m(kindergeld_empfaenger_idx: np.ndarray, kindergeld) -> np.ndarra
 @rule(
     reference="§ 11 Abs. 1 S. 5 SGB II",
     formula=(
-        "0 = kein Kindergeld; 1 = Kind der BG (Einkommen des Kindes); 2 = unter 25 in eigener BG mit Elternteil "
+        "0 = kein Kindergeld; 1 = Kind der BG (Einkommen des "
+        "Kindes); 2 = unter 25 in eigener BG mit Elternteil "
         "im Haushalt (Einkommen, soweit benötigt); 3 = sonst (Einkommen des Kindergeldempfängers)"
     ),
     einheit="int",
@@ -46,7 +47,8 @@ def kindergeld_zuordnung(
     eltern_im_hh = (nachschlagen(elternteil_1_idx, hh_idx, -1) == hh_idx) | (
         nachschlagen(elternteil_2_idx, hh_idx, -1) == hh_idx
     )
-    # 3 − (2 for a child of the BG, else 1 for an under-25 with a parent in the household), 0 without Kindergeld.
+    # 3 − (2 for a child of the BG, else 1 for an under-25
+    # with a parent in the household), 0 without Kindergeld.
     abzug = ((alter < 25) & eltern_im_hh & ~kind_der_bg).view(np.int8)
     abzug += kind_der_bg.view(np.int8) * np.int8(2)
     zuordnung = np.int8(UEBRIGE) - abzug
@@ -56,7 +58,10 @@ def kindergeld_zuordnung(
 
 @rule(
     reference="§ 11b Abs. 1 SGB II",
-    formula="anrechenbares Erwerbseinkommen + sonstiges Einkommen, ohne Kindergeld, nach der Versicherungspauschale",
+    formula=(
+        "anrechenbares Erwerbseinkommen + sonstiges Einkommen, "
+        "ohne Kindergeld, nach der Versicherungspauschale"
+    ),
 )
 def einkommen_ohne_kindergeld_m(
     erwerbseinkommen_anrechenbar_m: np.ndarray,

@@ -66,7 +66,7 @@ def kdu_unterkunft_anerkannt_m_hh(
     ),
     rounding=CENT_HALF_UP,
 )
-def kdu_unterkunft_anerkannt_m_hh(
+def kdu_unterkunft_anerkannt_m_hh(  # noqa: F811 - a new dated version of the same rule (decision 0102)
     kdu_regel_hh: np.ndarray,
     kaltmiete_m_hh: np.ndarray,
     grenze_bruttokaltmiete_m_hh: np.ndarray,
@@ -122,7 +122,9 @@ def kdu_anerkannt_m_hh(
 
 @rule(
     reference="§ 22 Abs. 1 S. 1 SGB II (Kopfteilprinzip)",
-    formula="anerkannte Kosten des Haushalts geteilt durch die Zahl aller Personen des Haushalts, in ganzen Cent",
+    formula=(
+        "anerkannte Kosten des Haushalts geteilt durch die Zahl aller Personen des Haushalts, in ganzen Cent"
+    ),
     rounding=CENT_FLOOR_KOPFTEIL,
 )
 def kdu_anerkannt_m(
