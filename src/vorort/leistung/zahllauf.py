@@ -18,13 +18,13 @@ later rules (changes, Minderungen, Aufrechnungen, one-off payments) add lines of
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db import connection, models, transaction
+from django.db.models import Case, Count, Exists, OuterRef, Subquery, Sum, When
 from django.utils import timezone
 
 from vorort.akte.actions import store_dokument
@@ -36,9 +36,17 @@ from vorort.leistung.eingabe import monatsanfang
 from vorort.leistung.models import NULL, Bewilligung, Buchung, Leistungsbetrag, Zahllauf, Zahlung, Zahlungsdatei
 from vorort.leistung.sepa import Ueberweisung, build_pain001
 
-CHUNK = 2000
+CHUNK = 10_000
 SEPA_MAX_JE_DATEI = 100_000
 JOB_ART = "zahllauf"
+BUCHUNG_SPALTEN = (
+    "mandant_id", "bedarfsgemeinschaft_id", "person_id", "leistungsmonat", "art", "betrag", "leistungsbetrag_id",
+    "zahlung_id", "gebucht_am",
+)
+ZAHLUNG_SPALTEN = (
+    "mandant_id", "zahllauf_id", "bedarfsgemeinschaft_id", "zahlmonat", "empfaenger", "name", "iban", "bic", "betrag",
+    "verwendungszweck", "end_to_end_id",
+)
 
 
 class ZahllaufFehler(Exception):
@@ -56,19 +64,47 @@ def ausfuehrungsdatum_fuer(zahlmonat: date, heute: date | None = None) -> date:
     return max(tag, heute or timezone.localdate())
 
 
-def _bgs_mit_offenen_posten(mandant_id: int, zahlmonat: date):
-    """BG ids with due amounts not yet booked, or booked lines not yet paid, up to `zahlmonat`."""
-    ungebucht = Leistungsbetrag.objects.filter(
-        bewilligung__mandant_id=mandant_id, bewilligung__status=Bewilligung.Status.BEWILLIGT, monat__lte=zahlmonat,
-    ).filter(~Exists(Buchung.objects.filter(leistungsbetrag_id=OuterRef("pk"))))
-    offen = Buchung.objects.filter(mandant_id=mandant_id, zahlung__isnull=True, leistungsmonat__lte=zahlmonat)
-    bereits_bezahlt = Zahlung.objects.filter(mandant_id=mandant_id, zahlmonat=zahlmonat).values(
-        "bedarfsgemeinschaft_id"
+def _bewilligte(mandant_id: int, zahlmonat: date):
+    """Released Bewilligungen that started by `zahlmonat`: the BGs a run looks at, and their bank details."""
+    return Bewilligung.objects.filter(
+        mandant_id=mandant_id, status=Bewilligung.Status.BEWILLIGT, von__lte=zahlmonat
     )
-    ids = set(ungebucht.values_list("bewilligung__bedarfsgemeinschaft_id", flat=True).distinct())
-    ids |= set(offen.values_list("bedarfsgemeinschaft_id", flat=True).distinct())
-    ids -= set(bereits_bezahlt.values_list("bedarfsgemeinschaft_id", flat=True))
-    return sorted(ids)
+
+
+def naechste_bgs(mandant_id: int, zahlmonat: date, *, nach: int, anzahl: int) -> list[int]:
+    """The next `anzahl` BG ids above `nach` with a released Bewilligung (keyset pagination, one query)."""
+    return list(
+        _bewilligte(mandant_id, zahlmonat).filter(bedarfsgemeinschaft_id__gt=nach)
+        .order_by("bedarfsgemeinschaft_id").values_list("bedarfsgemeinschaft_id", flat=True).distinct()[:anzahl]
+    )
+
+
+def _einfuegen(model: type[models.Model], spalten: Sequence[str], zeilen: list[tuple]) -> None:
+    """Insert rows as one statement: COPY on PostgreSQL, one executemany elsewhere (SQLite).
+
+    No model instances and no per-row SQL compilation. The statement is logged like every other
+    query, so `django_assert_num_queries` counts it.
+    """
+    if not zeilen:
+        return
+    meta = model._meta
+    felder = [meta.get_field(spalte) for spalte in spalten]
+    liste = ", ".join(connection.ops.quote_name(f.column) for f in felder)
+    tabelle = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {tabelle} ({liste}) FROM STDIN"
+            protokoll = cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else nullcontext()
+            with protokoll, cursor.cursor.copy(sql) as copy:
+                for zeile in zeilen:
+                    copy.write_row(zeile)
+            return
+        platzhalter = ", ".join(["%s"] * len(felder))
+        vorbereitet = [
+            tuple(f.get_db_prep_save(wert, connection) for f, wert in zip(felder, zeile, strict=True))
+            for zeile in zeilen
+        ]
+        cursor.executemany(f"INSERT INTO {tabelle} ({liste}) VALUES ({platzhalter})", vorbereitet)
 
 
 @transaction.atomic(durable=True)
@@ -105,20 +141,24 @@ def start_zahllauf(
 def run_zahllauf(
     zahllauf: Zahllauf, *, chunk: int = CHUNK, fortschritt: Callable[[int, int], None] | None = None
 ) -> Zahllauf:
-    """Book and pay every due BG in chunks, then finish the run; resumes where a crash stopped it."""
+    """Book and pay every due BG in chunks of BG ids, then finish the run; resumes where a crash stopped it.
+
+    A resumed run walks all BGs again: chunks that were committed find nothing open and write nothing.
+    """
     zahllauf.refresh_from_db()
     if zahllauf.status == Zahllauf.Status.ABGESCHLOSSEN:
         return zahllauf
     job = zahllauf.job
-    bg_ids = _bgs_mit_offenen_posten(zahllauf.mandant_id, zahllauf.zahlmonat)
-    erledigt = Zahlung.objects.filter(zahllauf=zahllauf).values("bedarfsgemeinschaft_id").distinct().count()
-    job.gesamt, job.fortschritt = erledigt + len(bg_ids), erledigt
+    mandant_id, monat = zahllauf.mandant_id, zahllauf.zahlmonat
+    job.gesamt = _bewilligte(mandant_id, monat).values("bedarfsgemeinschaft_id").distinct().count()
+    job.fortschritt = 0
     job.save(update_fields=["gesamt", "fortschritt"])
     with job.running():
-        for start in range(0, len(bg_ids), chunk):
-            teil = bg_ids[start:start + chunk]
-            book_chunk(zahllauf, teil)
-            job.fortschritt += len(teil)
+        nach = 0
+        while bg_ids := naechste_bgs(mandant_id, monat, nach=nach, anzahl=chunk):
+            book_chunk(zahllauf, nach=nach, bis=bg_ids[-1])
+            nach = bg_ids[-1]
+            job.fortschritt += len(bg_ids)
             BackgroundJob.objects.filter(pk=job.pk).update(fortschritt=job.fortschritt)
             if fortschritt is not None:
                 fortschritt(job.fortschritt, job.gesamt)
@@ -127,113 +167,133 @@ def run_zahllauf(
     return zahllauf
 
 
-@transaction.atomic(durable=True)
-def book_chunk(zahllauf: Zahllauf, bg_ids: list[int]) -> int:
-    """Book the open lines of these BGs and create their Zahlungen; return the number of Zahlungen.
-
-    Queries: lock the run, BGs already paid, unbooked Leistungsbeträge with their Bewilligung,
-    open ledger lines, insert Zahlungen, insert Buchungen (+ one update per payment with older open lines).
-    """
-    lauf = Zahllauf.objects.select_for_update().get(pk=zahllauf.pk)
-    monat = lauf.zahlmonat
-    bezahlt = set(
-        Zahlung.objects.filter(bedarfsgemeinschaft_id__in=bg_ids, zahlmonat=monat).values_list(
-            "bedarfsgemeinschaft_id", flat=True
+def _empfaenger_je_bg(mandant_id: int, monat: date, nach: int, bis: int) -> dict[int, tuple]:
+    """BG id -> (nummer, name, IBAN, BIC, landlord's name, IBAN, BIC) of its latest released Bewilligung."""
+    empfaenger: dict[int, tuple] = {}
+    zeilen = (
+        _bewilligte(mandant_id, monat).filter(bedarfsgemeinschaft_id__gt=nach, bedarfsgemeinschaft_id__lte=bis)
+        .order_by("bedarfsgemeinschaft_id", "-von", "-pk")
+        .values_list(
+            "bedarfsgemeinschaft_id", "bedarfsgemeinschaft__nummer", "empfaenger_name", "empfaenger_iban",
+            "empfaenger_bic", "vermieter_name", "vermieter_iban", "vermieter_bic",
         )
     )
-    offen_ids = [b for b in bg_ids if b not in bezahlt]
-    if not offen_ids:
-        return 0
+    for bg_id, *daten in zeilen:
+        empfaenger.setdefault(bg_id, tuple(daten))
+    return empfaenger
+
+
+@transaction.atomic(durable=True)
+def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
+    """Book the open lines of the BGs with ids in (nach, bis] and create their Zahlungen; return their number.
+
+    Set-based: the number of queries does not depend on the number of BGs (STYLE §3.4):
+    lock the run; unbooked due Leistungsbeträge of BGs not yet paid this month; open older ledger
+    lines of those BGs; bank details; insert Zahlungen (COPY on PostgreSQL); read their ids; insert
+    Buchungen (COPY); and, only when there were older open lines, one UPDATE linking them.
+    """
+    lauf = Zahllauf.objects.select_for_update().get(pk=zahllauf.pk)
+    monat, mandant_id = lauf.zahlmonat, lauf.mandant_id
+    schon_bezahlt = Zahlung.objects.filter(bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), zahlmonat=monat)
     betraege = (
         Leistungsbetrag.objects.filter(
-            bewilligung__bedarfsgemeinschaft_id__in=offen_ids, bewilligung__status=Bewilligung.Status.BEWILLIGT,
+            bewilligung__mandant_id=mandant_id, bewilligung__status=Bewilligung.Status.BEWILLIGT,
+            bewilligung__bedarfsgemeinschaft_id__gt=nach, bewilligung__bedarfsgemeinschaft_id__lte=bis,
             monat__lte=monat,
         )
         .filter(~Exists(Buchung.objects.filter(leistungsbetrag_id=OuterRef("pk"))))
+        .filter(~Exists(Zahlung.objects.filter(
+            bedarfsgemeinschaft_id=OuterRef("bewilligung__bedarfsgemeinschaft_id"), zahlmonat=monat
+        )))
+        .order_by()
         .values_list(
             "pk", "person_id", "monat", "auszahlung_regelbedarf", "auszahlung_mehrbedarf", "auszahlung_kdu",
-            "bewilligung_id", "bewilligung__bedarfsgemeinschaft_id", "bewilligung__bedarfsgemeinschaft__nummer",
-            "bewilligung__empfaenger_name", "bewilligung__empfaenger_iban", "bewilligung__empfaenger_bic",
-            "bewilligung__kdu_an_vermieter", "bewilligung__vermieter_name", "bewilligung__vermieter_iban",
-            "bewilligung__vermieter_bic",
+            "bewilligung__bedarfsgemeinschaft_id", "bewilligung__kdu_an_vermieter",
         )
-        .order_by("bewilligung_id", "monat", "person_id")
     )
-    neue: list[tuple[tuple[int, str], Buchung]] = []
-    empfaenger: dict[tuple[int, str], tuple[int, str, str, str, str]] = {}
-    jetzt = timezone.now()
-    for (pk, person_id, lmonat, regel, mehr, kdu, bew_id, bg_id, nummer, name, iban, bic, an_vermieter, v_name,
-         v_iban, v_bic) in betraege.iterator(chunk_size=5000):
-        bg_key = (bg_id, Zahlung.Empfaenger.BG)
-        if bg_key not in empfaenger or empfaenger[bg_key][0] <= bew_id:
-            empfaenger[bg_key] = (bew_id, nummer, name, iban, bic)
-        zeilen = [(Buchung.Art.REGELBEDARF, regel, bg_key)]
+    bg, vermieter = Zahlung.Empfaenger.BG, Zahlung.Empfaenger.VERMIETER
+    neue: list[tuple] = []
+    summen: dict[tuple[int, str], Decimal] = {}
+    for pk, person_id, lmonat, regel, mehr, kdu, bg_id, an_vermieter in betraege:
+        zeilen = [(Buchung.Art.REGELBEDARF, regel, bg)]
         if mehr:
-            zeilen.append((Buchung.Art.MEHRBEDARF, mehr, bg_key))
+            zeilen.append((Buchung.Art.MEHRBEDARF, mehr, bg))
         if kdu and an_vermieter:
-            v_key = (bg_id, Zahlung.Empfaenger.VERMIETER)
-            if v_key not in empfaenger or empfaenger[v_key][0] <= bew_id:
-                empfaenger[v_key] = (bew_id, nummer, v_name, v_iban, v_bic)
-            zeilen.append((Buchung.Art.KDU_VERMIETER, kdu, v_key))
+            zeilen.append((Buchung.Art.KDU_VERMIETER, kdu, vermieter))
         elif kdu:
-            zeilen.append((Buchung.Art.KDU, kdu, bg_key))
-        for art, betrag, key in zeilen:
-            neue.append((key, Buchung(
-                mandant_id=lauf.mandant_id, bedarfsgemeinschaft_id=bg_id, person_id=person_id, leistungsmonat=lmonat,
-                art=art, betrag=betrag, leistungsbetrag_id=pk, gebucht_am=jetzt,
-            )))
-    alte = defaultdict(list)
-    summen: dict[tuple[int, str], Decimal] = defaultdict(lambda: NULL)
-    for key, buchung in neue:
-        summen[key] += buchung.betrag
-    offene_alte = Buchung.objects.filter(
-        bedarfsgemeinschaft_id__in=offen_ids, zahlung__isnull=True, leistungsmonat__lte=monat
-    ).values_list("pk", "bedarfsgemeinschaft_id", "art", "betrag")
-    for pk, bg_id, art, betrag in offene_alte:
-        richtung = Zahlung.Empfaenger.VERMIETER if art == Buchung.Art.KDU_VERMIETER else Zahlung.Empfaenger.BG
-        key = (bg_id, richtung)
-        if key not in empfaenger:
-            empfaenger[key] = _empfaenger_aus_bewilligung(bg_id, richtung, monat)
-        alte[key].append(pk)
-        summen[key] += betrag
-    zahlungen = []
-    for key in sorted(summen):
-        bg_id, richtung = key
-        _bew, nummer, name, iban, bic = empfaenger[key]
-        zahlungen.append(Zahlung(
-            mandant_id=lauf.mandant_id, zahllauf_id=lauf.pk, bedarfsgemeinschaft_id=bg_id, zahlmonat=monat,
-            empfaenger=richtung, name=name, iban=iban, bic=bic, betrag=summen[key],
-            verwendungszweck=_verwendungszweck(monat, nummer, richtung), end_to_end_id=_e2e(monat, bg_id, richtung),
-        ))
-    Zahlung.objects.bulk_create(zahlungen, batch_size=2000)
-    if not all(z.pk for z in zahlungen):
-        ids = dict(
-            Zahlung.objects.filter(zahllauf_id=lauf.pk, bedarfsgemeinschaft_id__in=offen_ids).values_list(
-                "end_to_end_id", "pk"
-            )
+            zeilen.append((Buchung.Art.KDU, kdu, bg))
+        for art, betrag, richtung in zeilen:
+            key = (bg_id, richtung)
+            summen[key] = summen.get(key, NULL) + betrag
+            neue.append((bg_id, person_id, lmonat, art, betrag, pk, richtung))
+    offene_alte = (
+        Buchung.objects.filter(
+            mandant_id=mandant_id, bedarfsgemeinschaft_id__gt=nach, bedarfsgemeinschaft_id__lte=bis,
+            zahlung__isnull=True, leistungsmonat__lte=monat,
         )
-        for z in zahlungen:
-            z.pk = ids[z.end_to_end_id]
-    zahlung_id = {(z.bedarfsgemeinschaft_id, z.empfaenger): z.pk for z in zahlungen}
-    for key, buchung in neue:
-        buchung.zahlung_id = zahlung_id[key]
-    Buchung.objects.bulk_create([b for _k, b in neue], batch_size=2000)
-    for key, pks in alte.items():
-        Buchung.objects.filter(pk__in=pks).update(zahlung_id=zahlung_id[key])
+        .filter(~Exists(schon_bezahlt)).order_by().values_list("pk", "bedarfsgemeinschaft_id", "art", "betrag")
+    )
+    letzte_alte = 0
+    for pk, bg_id, art, betrag in offene_alte:
+        key = (bg_id, vermieter if art == Buchung.Art.KDU_VERMIETER else bg)
+        summen[key] = summen.get(key, NULL) + betrag
+        letzte_alte = max(letzte_alte, pk)
+    if not summen:
+        return 0
+    empfaenger = _empfaenger_je_bg(mandant_id, monat, nach, bis)
+    zahlungen = []
+    for bg_id, richtung in sorted(summen):
+        if bg_id not in empfaenger:
+            raise ZahllaufFehler(
+                f"Für die BG {bg_id} gibt es offene Buchungen, aber keine Bewilligung mit Bankverbindung."
+            )
+        nummer, name, iban, bic, v_name, v_iban, v_bic = empfaenger[bg_id]
+        if richtung == vermieter:
+            name, iban, bic = v_name, v_iban, v_bic
+        zahlungen.append((
+            mandant_id, lauf.pk, bg_id, monat, richtung, name, iban, bic, summen[(bg_id, richtung)],
+            _verwendungszweck(monat, nummer, richtung), _e2e(monat, bg_id, richtung),
+        ))
+    _einfuegen(Zahlung, ZAHLUNG_SPALTEN, zahlungen)
+    zahlung_id = {
+        (bg_id, richtung): pk
+        for pk, bg_id, richtung in Zahlung.objects.filter(
+            zahlmonat=monat, bedarfsgemeinschaft_id__gt=nach, bedarfsgemeinschaft_id__lte=bis
+        ).values_list("pk", "bedarfsgemeinschaft_id", "empfaenger")
+    }
+    jetzt = timezone.now()
+    _einfuegen(Buchung, BUCHUNG_SPALTEN, [
+        (mandant_id, bg_id, person_id, lmonat, art, betrag, pk, zahlung_id[(bg_id, richtung)], jetzt)
+        for bg_id, person_id, lmonat, art, betrag, pk, richtung in neue
+    ])
+    if letzte_alte:
+        _link_open_lines(lauf, nach=nach, bis=bis, letzte=letzte_alte, neue_ab=min(
+            zahlung_id[key] for key in summen
+        ))
     return len(zahlungen)
 
 
-def _empfaenger_aus_bewilligung(bg_id: int, richtung: str, monat: date) -> tuple[int, str, str, str, str]:
-    bewilligung = (
-        Bewilligung.objects.filter(bedarfsgemeinschaft_id=bg_id, status=Bewilligung.Status.BEWILLIGT, von__lte=monat)
-        .select_related("bedarfsgemeinschaft").order_by("-von", "-pk").first()
-    )
-    if bewilligung is None:
-        raise ZahllaufFehler(f"Für die BG {bg_id} gibt es offene Buchungen, aber keine Bewilligung mit Bankverbindung.")
-    nummer = bewilligung.bedarfsgemeinschaft.nummer
-    if richtung == Zahlung.Empfaenger.VERMIETER:
-        return bewilligung.pk, nummer, bewilligung.vermieter_name, bewilligung.vermieter_iban, bewilligung.vermieter_bic
-    return bewilligung.pk, nummer, bewilligung.empfaenger_name, bewilligung.empfaenger_iban, bewilligung.empfaenger_bic
+def _link_open_lines(lauf: Zahllauf, *, nach: int, bis: int, letzte: int, neue_ab: int) -> None:
+    """Link the older open lines of the BGs paid by this chunk to their new Zahlung (one UPDATE).
+
+    Only BGs whose Zahlung was created in this chunk (id >= `neue_ab`) are linked; a line added
+    after a BG was paid this month stays open for the next run. `letzte` bounds the lines to those
+    read when the sums were computed.
+    """
+    neue = Zahlung.objects.filter(zahllauf_id=lauf.pk, pk__gte=neue_ab, bedarfsgemeinschaft_id=OuterRef(
+        "bedarfsgemeinschaft_id"
+    ))
+    Buchung.objects.filter(
+        mandant_id=lauf.mandant_id, bedarfsgemeinschaft_id__gt=nach, bedarfsgemeinschaft_id__lte=bis,
+        zahlung__isnull=True, leistungsmonat__lte=lauf.zahlmonat, pk__lte=letzte,
+        bedarfsgemeinschaft_id__in=Zahlung.objects.filter(
+            zahllauf_id=lauf.pk, pk__gte=neue_ab, bedarfsgemeinschaft_id__gt=nach, bedarfsgemeinschaft_id__lte=bis
+        ).values("bedarfsgemeinschaft_id"),
+    ).update(zahlung_id=Case(
+        When(art=Buchung.Art.KDU_VERMIETER,
+             then=Subquery(neue.filter(empfaenger=Zahlung.Empfaenger.VERMIETER).values("pk")[:1])),
+        default=Subquery(neue.filter(empfaenger=Zahlung.Empfaenger.BG).values("pk")[:1]),
+    ))
 
 
 def _verwendungszweck(monat: date, nummer: str, richtung: str) -> str:
@@ -294,6 +354,16 @@ def finish_zahllauf(zahllauf: Zahllauf) -> Zahllauf:
         raise ZahllaufFehler(
             f"Zahllauf {lauf.zahlmonat:%m/%Y}: Buchungen ({bericht['summe_buchungen']} €) und Zahlungen "
             f"({bericht['summe_zahlungen']} €) stimmen nicht überein. Es wurde keine Zahlungsdatei erzeugt."
+        )
+    verwaist = list(
+        Buchung.objects.filter(mandant_id=lauf.mandant_id, zahlung__isnull=True, leistungsmonat__lte=lauf.zahlmonat)
+        .exclude(bedarfsgemeinschaft_id__in=_bewilligte(lauf.mandant_id, lauf.zahlmonat).values("bedarfsgemeinschaft_id"))
+        .order_by("bedarfsgemeinschaft_id").values_list("bedarfsgemeinschaft_id", flat=True).distinct()[:10]
+    )
+    if verwaist:
+        raise ZahllaufFehler(
+            f"Für die BG {', '.join(map(str, verwaist))} gibt es offene Buchungen, aber keine Bewilligung mit "
+            "Bankverbindung. Es wurde keine Zahlungsdatei erzeugt."
         )
     mandant = lauf.mandant
     zahlungen = Zahlung.objects.filter(zahllauf=lauf, betrag__gt=0).order_by("pk").values_list(
