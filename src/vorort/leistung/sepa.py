@@ -47,7 +47,7 @@ class Ueberweisung:
 
 
 def _text(wert: str, laenge: int) -> str:
-    return escape(unidecode(wert)[:laenge])
+    return escape((wert if wert.isascii() else unidecode(wert))[:laenge])
 
 
 def _transaktion(u: Ueberweisung) -> str:
