@@ -68,9 +68,9 @@ def _tab(tabs, key: str):
 
 @login_required
 def person(request: HttpRequest, person_id: int, tab: str = "stammdaten") -> HttpResponse:
-    akte = access_person_by_id(request.user, person_id, zweck="Personenakte")
     tabs = person_tabs(request.user)
     aktiv = _tab(tabs, tab)
+    akte = access_person_by_id(request.user, person_id, zweck=f"Personenakte: {aktiv.label}")
     return render(
         request,
         "personen/person.html",
@@ -86,9 +86,9 @@ def person(request: HttpRequest, person_id: int, tab: str = "stammdaten") -> Htt
 
 @login_required
 def bg(request: HttpRequest, bg_id: int, tab: str = "mitglieder") -> HttpResponse:
-    akte = access_bg_by_id(request.user, bg_id, zweck="BG-Akte")
     tabs = bg_tabs(request.user)
     aktiv = _tab(tabs, tab)
+    akte = access_bg_by_id(request.user, bg_id, zweck=f"BG-Akte: {aktiv.label}")
     return render(
         request,
         "personen/bg.html",

@@ -146,7 +146,7 @@ def test_opening_the_person_file_records_the_read(client, sachbearbeiterin_schul
     event = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSON_GELESEN)
     assert event.acting_user == sachbearbeiterin_schulz
     assert event.person_id == person.pk
-    assert event.zweck == "Personenakte"
+    assert event.zweck == "Personenakte: Stammdaten"
 
 
 @pytest.mark.parametrize("tab", ["stammdaten", "bg", "dokumente", "leistungen", "integration", "termine"])
@@ -170,7 +170,7 @@ def test_bg_file_shows_members_and_records_the_read(client, sachbearbeiter_braun
     assert (event.acting_user, event.bedarfsgemeinschaft_id, event.zweck) == (
         sachbearbeiter_braun,
         bg_mueller.pk,
-        "BG-Akte",
+        "BG-Akte: Bedarfsgemeinschaft",
     )
     assert client.get(reverse("personen:bg_tab", args=[bg_mueller.pk, "gibt-es-nicht"])).status_code == 404
 
