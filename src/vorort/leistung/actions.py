@@ -26,6 +26,7 @@ from vorort.leistung.eingabe import (
     monatsende,
     monate,
     plus_monate,
+    rechtsstand,
     runde,
     zeilen_fuer_monat,
 )
@@ -41,6 +42,7 @@ from vorort.leistung.models import (
     Schreiben,
     Unterlage,
 )
+from vorort.personen.actions import start_leistungsbezug
 from vorort.personen.models import Bankverbindung, Bedarfsgemeinschaft, Person
 from vorort.personen.models import Rolle as BgRolle
 from vorort.personen.validators import normalize_iban, validate_iban
@@ -369,7 +371,7 @@ def compute_berechnung(antrag: Antrag, *, acting_user: User) -> Berechnung:
     for monat in _bewilligungsmonate(antrag):
         zeilen = zeilen_fuer_monat(antrag, monat)
         try:
-            e = recht.compute(zeilen, monat, trace_bg_ids=[bg_id])
+            e = recht.compute(zeilen, rechtsstand(monat), trace_bg_ids=[bg_id])
         except recht.EingabeFehler as fehler:
             wer = namen.get(fehler.p_id, "")
             raise ValidationError(
@@ -526,6 +528,7 @@ def approve_bewilligung(bewilligung: Bewilligung, *, acting_user: User) -> Bewil
 def _bewilligen(bewilligung: Bewilligung, antrag: Antrag, acting_user: User) -> None:
     antrag.status = Antrag.Status.BEWILLIGT
     antrag.save(update_fields=["status"])
+    start_leistungsbezug(antrag.bedarfsgemeinschaft, ab=antrag.leistungsbeginn, acting_user=acting_user)
     record_event(
         AuditEvent.Typ.ANTRAG_BEWILLIGT, acting_user=acting_user, bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
         objekt=antrag, details={"bewilligung": bewilligung.pk, "von": bewilligung.von, "bis": bewilligung.bis},

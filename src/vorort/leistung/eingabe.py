@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 
+from vorort import recht
 from vorort.leistung.models import Antrag, Einkommen, KdUGrenze
 
 CENT = Decimal("0.01")
@@ -49,6 +50,17 @@ def anspruchstage(leistungsbeginn: date, monat: date) -> int:
         return 30
     tage = calendar.monthrange(monat.year, monat.month)[1] - leistungsbeginn.day + 1
     return min(30, tage)
+
+
+def rechtsstand(monat: date) -> date:
+    """The Stichtag whose law computes `monat`: the month itself, or the last month the engine knows.
+
+    A Bewilligungszeitraum may reach beyond the parameters published so far (e.g. a grant from
+    November 2026 runs into 2027). Those months are computed with the law last in force and the
+    facts of the month itself (ages, Karenzzeit); a later change of the law is an Änderungsbescheid
+    (§ 40 Abs. 1 SGB II, § 48 SGB X), as in practice.
+    """
+    return min(monat, monatsanfang(recht.LETZTER_STICHTAG))
 
 
 def monat_key(monat: date) -> str:
