@@ -5,3 +5,8 @@ class LeistungConfig(AppConfig):
     name = "vorort.leistung"
     label = "leistung"
     verbose_name = "Leistung (SGB II)"
+
+    def ready(self) -> None:
+        from vorort.leistung.akte import registrieren
+
+        registrieren()

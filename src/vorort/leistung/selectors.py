@@ -12,7 +12,7 @@ from vorort.core.audit import record_event
 from vorort.core.exceptions import NotFound
 from vorort.core.models import AuditEvent, User
 from vorort.leistung.eingabe import plus_monate
-from vorort.leistung.models import Antrag, Berechnung, Bewilligung, Unterlage, Zahllauf
+from vorort.leistung.models import Antrag, Berechnung, Bewilligung, Unterlage, Zahllauf, Zahlung
 
 
 def access_antrag_by_id(user: User, antrag_id: int, *, zweck: str = "") -> Antrag:
@@ -88,4 +88,60 @@ def arbeitsvorrat_for_user(user: User, *, heute: date | None = None, limit: int 
             Unterlage.objects.filter(antrag__in=antraege.offen(), eingegangen_am__isnull=True, frist__lt=heute)
             .select_related("antrag__bedarfsgemeinschaft").order_by("frist")[:limit]
         ),
+    )
+
+
+@dataclass
+class LeistungenDerBg:
+    antraege: list[Antrag]
+    bewilligungen: list[Bewilligung]
+    zahlungen: list[Zahlung]
+
+
+def leistungen_for_bg(user: User, bg_id: int, *, limit: int = 24) -> LeistungenDerBg:
+    """Anträge, Bewilligungen and the latest Zahlungen of one BG, as far as the user may see them."""
+    zahlungen = Zahlung.objects.none()
+    if user.has_perm("leistung.view_bewilligung"):
+        sichtbar = Bewilligung.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id)
+        zahlungen = Zahlung.objects.filter(
+            mandant_id=user.mandant_id, bedarfsgemeinschaft_id__in=sichtbar.values("bedarfsgemeinschaft_id")
+        )
+    return LeistungenDerBg(
+        antraege=list(Antrag.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id)[:limit]),
+        bewilligungen=list(
+            Bewilligung.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id).select_related(
+                "erstellt_von", "freigegeben_von")[:limit]
+        ),
+        zahlungen=list(zahlungen.order_by("-zahlmonat", "empfaenger")[:limit]),
+    )
+
+
+@dataclass
+class Aufgabenzahlen:
+    offene_antraege: int
+    weiterbewilligung_faellig: int
+    freigaben: int
+    unterlagen_ueberfaellig: int
+
+
+def aufgabenzahlen_for_user(user: User, *, heute: date | None = None) -> Aufgabenzahlen:
+    """How many entries each worklist holds for the user (start page panel)."""
+    heute = heute or timezone.localdate()
+    antraege = Antrag.objects.visible_to(user)
+    bewilligungen = Bewilligung.objects.visible_to(user)
+    neuere = Bewilligung.objects.filter(
+        bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), von__gt=OuterRef("bis"),
+        status__in=[Bewilligung.Status.BEWILLIGT, Bewilligung.Status.FREIGABE_AUSSTEHEND],
+    )
+    offener_wba = Antrag.objects.offen().filter(bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"),
+                                                art=Antrag.Art.WEITERBEWILLIGUNG)
+    return Aufgabenzahlen(
+        offene_antraege=antraege.offen().count(),
+        weiterbewilligung_faellig=bewilligungen.filter(
+            status=Bewilligung.Status.BEWILLIGT, bis__gte=heute, bis__lt=plus_monate(heute.replace(day=1), 3)
+        ).filter(~Exists(neuere), ~Exists(offener_wba)).count(),
+        freigaben=bewilligungen.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND).exclude(erstellt_von=user).count(),
+        unterlagen_ueberfaellig=Unterlage.objects.filter(
+            antrag__in=antraege.offen(), eingegangen_am__isnull=True, frist__lt=heute
+        ).count(),
     )

@@ -1,0 +1,44 @@
+"""The benefits app's contributions to other screens: the "Leistungen" tab of the BG's and the
+person's file, and the start page panel "Leistung: meine Aufgaben" (registered in `apps.ready`)."""
+
+from __future__ import annotations
+
+from vorort.core.models import User
+from vorort.core.start_panels import Kachel, register
+from vorort.leistung.selectors import aufgabenzahlen_for_user, leistungen_for_bg
+from vorort.personen.akte_tabs import AkteTab, register_bg_tab, register_person_tab
+from vorort.personen.models import Bedarfsgemeinschaft, Person
+
+
+def _leistungen_der_bg(user: User, bg: Bedarfsgemeinschaft) -> dict:
+    return {"leistungen": leistungen_for_bg(user, bg.pk)}
+
+
+def _leistungen_der_person(user: User, person: Person) -> dict:
+    mitgliedschaft = person.mitgliedschaften.order_by("-gueltig_ab").first()
+    if mitgliedschaft is None:
+        return {"leistungen": None}
+    return {"leistungen": leistungen_for_bg(user, mitgliedschaft.bedarfsgemeinschaft_id)}
+
+
+def _aufgaben(user: User) -> dict:
+    return {"zahlen": aufgabenzahlen_for_user(user)}
+
+
+def registrieren() -> None:
+    register_bg_tab(
+        AkteTab("leistungen", "Leistungen", "leistung/akte_leistungen.html", _leistungen_der_bg, 40)
+    )
+    register_person_tab(
+        AkteTab("leistungen", "Leistungen", "leistung/akte_leistungen.html", _leistungen_der_person, 40)
+    )
+    register(
+        Kachel(
+            "leistung_aufgaben",
+            "Leistung: meine Aufgaben",
+            "leistung/kachel_aufgaben.html",
+            zeigen=lambda user: user.has_perm("leistung.view_antrag"),
+            kontext=_aufgaben,
+            reihenfolge=20,
+        )
+    )
