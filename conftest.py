@@ -27,7 +27,10 @@ from vorort.personen.tests.factories import (
 def pytest_configure(config):
     from django.conf import settings
 
-    settings.PASSWORD_HASHERS = ["vorort.core.tests.hashers.FastArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+    settings.PASSWORD_HASHERS = [
+        "vorort.core.tests.hashers.FastArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
 
 def anmelden(client, user) -> TOTPDevice:
@@ -75,39 +78,73 @@ def team_leistung_2(testkreis):
 
 @pytest.fixture
 def sachbearbeiterin_schulz(testkreis, team_leistung_1):
-    return UserFactory(mandant=testkreis, username="schulz", first_name="Sabine", last_name="Schulz",
-                       rollen=[Rolle.LEISTUNG], teams=[team_leistung_1])
+    return UserFactory(
+        mandant=testkreis,
+        username="schulz",
+        first_name="Sabine",
+        last_name="Schulz",
+        rollen=[Rolle.LEISTUNG],
+        teams=[team_leistung_1],
+    )
 
 
 @pytest.fixture
 def sachbearbeiter_braun(testkreis, team_leistung_2):
-    return UserFactory(mandant=testkreis, username="braun", first_name="Bernd", last_name="Braun",
-                       rollen=[Rolle.LEISTUNG], teams=[team_leistung_2])
+    return UserFactory(
+        mandant=testkreis,
+        username="braun",
+        first_name="Bernd",
+        last_name="Braun",
+        rollen=[Rolle.LEISTUNG],
+        teams=[team_leistung_2],
+    )
 
 
 @pytest.fixture
 def teamleitung_weber(testkreis, team_leistung_1):
-    return UserFactory(mandant=testkreis, username="weber", first_name="Waltraud", last_name="Weber",
-                       rollen=[Rolle.TEAMLEITUNG], teams=[team_leistung_1])
+    return UserFactory(
+        mandant=testkreis,
+        username="weber",
+        first_name="Waltraud",
+        last_name="Weber",
+        rollen=[Rolle.TEAMLEITUNG],
+        teams=[team_leistung_1],
+    )
 
 
 @pytest.fixture
 def datenschutz_wagner(testkreis):
-    return UserFactory(mandant=testkreis, username="wagner", first_name="Wiebke", last_name="Wagner",
-                       rollen=[Rolle.DATENSCHUTZ])
+    return UserFactory(
+        mandant=testkreis,
+        username="wagner",
+        first_name="Wiebke",
+        last_name="Wagner",
+        rollen=[Rolle.DATENSCHUTZ],
+    )
 
 
 @pytest.fixture
 def admin_adam(testkreis):
-    return UserFactory(mandant=testkreis, username="adam", first_name="Adam", last_name="Admin",
-                       rollen=[Rolle.ADMINISTRATION])
+    return UserFactory(
+        mandant=testkreis,
+        username="adam",
+        first_name="Adam",
+        last_name="Admin",
+        rollen=[Rolle.ADMINISTRATION],
+    )
 
 
 @pytest.fixture
 def nachbar_nora(nachbarkreis):
     team = TeamFactory(mandant=nachbarkreis, name="Leistung Nachbar", kuerzel="LN")
-    return UserFactory(mandant=nachbarkreis, username="nachbar", first_name="Nora", last_name="Nachbar",
-                       rollen=[Rolle.LEISTUNG, Rolle.TEAMLEITUNG], teams=[team])
+    return UserFactory(
+        mandant=nachbarkreis,
+        username="nachbar",
+        first_name="Nora",
+        last_name="Nachbar",
+        rollen=[Rolle.LEISTUNG, Rolle.TEAMLEITUNG],
+        teams=[team],
+    )
 
 
 @pytest.fixture
@@ -115,9 +152,15 @@ def bg_krause(testkreis, team_leistung_1):
     """BG of Herr Krause (single), zuständig: team Leistung 1."""
     bg = BedarfsgemeinschaftFactory(mandant=testkreis, team=team_leistung_1, nummer="15088BG0000042")
     MitgliedschaftFactory(
-        bedarfsgemeinschaft=bg, rolle=BgRolle.ANTRAGSTELLER,
-        person=PersonFactory(mandant=testkreis, vorname="Karl", nachname="Krause",
-                             geburtsdatum=datetime.date(1979, 5, 4), geschlecht="m"),
+        bedarfsgemeinschaft=bg,
+        rolle=BgRolle.ANTRAGSTELLER,
+        person=PersonFactory(
+            mandant=testkreis,
+            vorname="Karl",
+            nachname="Krause",
+            geburtsdatum=datetime.date(1979, 5, 4),
+            geschlecht="m",
+        ),
     )
     return bg
 
@@ -126,12 +169,25 @@ def bg_krause(testkreis, team_leistung_1):
 def bg_mueller(testkreis, team_leistung_2):
     """BG of Frau Müller and her son, zuständig: team Leistung 2."""
     bg = BedarfsgemeinschaftFactory(mandant=testkreis, team=team_leistung_2, nummer="15088BG0000043")
-    MitgliedschaftFactory(bedarfsgemeinschaft=bg, rolle=BgRolle.ANTRAGSTELLER,
-                          person=PersonFactory(mandant=testkreis, vorname="Jana", nachname="Müller",
-                                               geburtsdatum=datetime.date(1990, 7, 1)))
-    MitgliedschaftFactory(bedarfsgemeinschaft=bg, rolle=BgRolle.KIND, erwerbsfaehig=False,
-                          person=PersonFactory(mandant=testkreis, vorname="Leon", nachname="Müller",
-                                               geburtsdatum=datetime.date(2016, 2, 9), geschlecht="m"))
+    MitgliedschaftFactory(
+        bedarfsgemeinschaft=bg,
+        rolle=BgRolle.ANTRAGSTELLER,
+        person=PersonFactory(
+            mandant=testkreis, vorname="Jana", nachname="Müller", geburtsdatum=datetime.date(1990, 7, 1)
+        ),
+    )
+    MitgliedschaftFactory(
+        bedarfsgemeinschaft=bg,
+        rolle=BgRolle.KIND,
+        erwerbsfaehig=False,
+        person=PersonFactory(
+            mandant=testkreis,
+            vorname="Leon",
+            nachname="Müller",
+            geburtsdatum=datetime.date(2016, 2, 9),
+            geschlecht="m",
+        ),
+    )
     return bg
 
 
@@ -139,9 +195,16 @@ def bg_mueller(testkreis, team_leistung_2):
 def bg_nachbar(nachbarkreis):
     """A BG of the other Mandant."""
     bg = BedarfsgemeinschaftFactory(mandant=nachbarkreis, nummer="15089BG0000001")
-    MitgliedschaftFactory(bedarfsgemeinschaft=bg,
-                          person=PersonFactory(mandant=nachbarkreis, vorname="Karl", nachname="Krause",
-                                               geburtsdatum=datetime.date(1979, 5, 4), geschlecht="m"))
+    MitgliedschaftFactory(
+        bedarfsgemeinschaft=bg,
+        person=PersonFactory(
+            mandant=nachbarkreis,
+            vorname="Karl",
+            nachname="Krause",
+            geburtsdatum=datetime.date(1979, 5, 4),
+            geschlecht="m",
+        ),
+    )
     return bg
 
 

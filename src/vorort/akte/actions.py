@@ -28,16 +28,27 @@ def store_dokument(
     """File `inhalt` as a new immutable Dokument with its SHA-256 and record the event."""
     sha256 = hashlib.sha256(inhalt).hexdigest()
     dokument = Dokument(
-        mandant=mandant, titel=titel, art=art, dateiname=dateiname, sha256=sha256, mime_type=mime_type,
-        groesse=len(inhalt), person=person, bedarfsgemeinschaft=bedarfsgemeinschaft, erstellt_von=acting_user,
+        mandant=mandant,
+        titel=titel,
+        art=art,
+        dateiname=dateiname,
+        sha256=sha256,
+        mime_type=mime_type,
+        groesse=len(inhalt),
+        person=person,
+        bedarfsgemeinschaft=bedarfsgemeinschaft,
+        erstellt_von=acting_user,
     )
     dokument.datei.save(f"{mandant.pk}/{sha256[:2]}/{sha256}_{dateiname}", ContentFile(inhalt), save=False)
     dokument.save()
     record_event(
-        AuditEvent.Typ.DOKUMENT_ABGELEGT, acting_user=acting_user, mandant=mandant,
+        AuditEvent.Typ.DOKUMENT_ABGELEGT,
+        acting_user=acting_user,
+        mandant=mandant,
         person_id=person.pk if person else None,
         bedarfsgemeinschaft_id=bedarfsgemeinschaft.pk if bedarfsgemeinschaft else None,
-        objekt=dokument, details={"titel": titel, "sha256": sha256, "groesse": len(inhalt)},
+        objekt=dokument,
+        details={"titel": titel, "sha256": sha256, "groesse": len(inhalt)},
     )
     return dokument
 

@@ -57,7 +57,11 @@ class Dokument(MandantModel):
         "personen.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="dokumente"
     )
     bedarfsgemeinschaft = models.ForeignKey(
-        "personen.Bedarfsgemeinschaft", on_delete=models.PROTECT, null=True, blank=True, related_name="dokumente"
+        "personen.Bedarfsgemeinschaft",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dokumente",
     )
     erstellt_von = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     erstellt_am = models.DateTimeField(_("abgelegt am"), auto_now_add=True)

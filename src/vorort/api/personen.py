@@ -60,9 +60,20 @@ def person_lesen(request: HttpRequest, person_id: int):
 def bg_lesen(request: HttpRequest, bg_id: int):
     bg = access_bg_by_id(request.auth, bg_id, zweck="API: BG lesen")
     mitglieder = [
-        MitgliedOut(person=PersonOut.from_orm(m.person), rolle=m.rolle, erwerbsfaehig=m.erwerbsfaehig,
-                    gueltig_ab=m.gueltig_ab, gueltig_bis=m.gueltig_bis)
+        MitgliedOut(
+            person=PersonOut.from_orm(m.person),
+            rolle=m.rolle,
+            erwerbsfaehig=m.erwerbsfaehig,
+            gueltig_ab=m.gueltig_ab,
+            gueltig_bis=m.gueltig_bis,
+        )
         for m in members_of_bg(bg, stichtag=timezone.localdate())
     ]
-    return BedarfsgemeinschaftOut(id=bg.pk, nummer=bg.nummer, status=bg.status, team=bg.team.name,
-                                  leistungsbezug_seit=bg.leistungsbezug_seit, mitglieder=mitglieder)
+    return BedarfsgemeinschaftOut(
+        id=bg.pk,
+        nummer=bg.nummer,
+        status=bg.status,
+        team=bg.team.name,
+        leistungsbezug_seit=bg.leistungsbezug_seit,
+        mitglieder=mitglieder,
+    )

@@ -37,7 +37,9 @@ def _canonical(event: AuditEvent) -> bytes:
         "details": event.details,
         "prev": event.prev_hash,
     }
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode()
 
 
 def compute_hash(event: AuditEvent) -> str:
@@ -96,7 +98,11 @@ class ChainProblem:
 
     def __str__(self) -> str:
         where = f"Mandant {self.mandant_id}" if self.mandant_id is not None else "System"
-        return f"{where}, Eintrag {self.seq}: {self.message}" if self.seq is not None else f"{where}: {self.message}"
+        return (
+            f"{where}, Eintrag {self.seq}: {self.message}"
+            if self.seq is not None
+            else f"{where}: {self.message}"
+        )
 
 
 _ALLE = object()
@@ -116,28 +122,41 @@ def verify_chains(mandant_id: int | None | object = _ALLE) -> tuple[int, list[Ch
         for event in events:
             checked += 1
             if event.seq != expected_seq:
-                problems.append(ChainProblem(
-                    mandant_id, event.seq,
-                    f"Lücke oder Einschub: erwartet war Nummer {expected_seq} (Einträge gelöscht oder eingefügt).",
-                ))
+                problems.append(
+                    ChainProblem(
+                        mandant_id,
+                        event.seq,
+                        f"Lücke oder Einschub: erwartet war Nummer {expected_seq} "
+                        "(Einträge gelöscht oder eingefügt).",
+                    )
+                )
             if event.prev_hash != prev_hash:
-                problems.append(ChainProblem(
-                    mandant_id, event.seq, "Verkettung gebrochen: der Vorgänger-Hash passt nicht."
-                ))
+                problems.append(
+                    ChainProblem(
+                        mandant_id, event.seq, "Verkettung gebrochen: der Vorgänger-Hash passt nicht."
+                    )
+                )
             if compute_hash(event) != event.hash:
-                problems.append(ChainProblem(
-                    mandant_id, event.seq, "Inhalt verändert: der gespeicherte Hash passt nicht zum Inhalt."
-                ))
+                problems.append(
+                    ChainProblem(
+                        mandant_id,
+                        event.seq,
+                        "Inhalt verändert: der gespeicherte Hash passt nicht zum Inhalt.",
+                    )
+                )
             expected_seq, prev_hash = event.seq + 1, event.hash
         head = heads.get(mandant_id)
         if head is None:
             problems.append(ChainProblem(mandant_id, None, "Kettenkopf fehlt."))
         elif head.last_seq != expected_seq - 1 or head.last_hash != prev_hash:
-            problems.append(ChainProblem(
-                mandant_id, head.last_seq,
-                f"Ende der Kette fehlt: der Kettenkopf nennt Eintrag {head.last_seq}, "
-                f"der letzte vorhandene ist {expected_seq - 1}.",
-            ))
+            problems.append(
+                ChainProblem(
+                    mandant_id,
+                    head.last_seq,
+                    f"Ende der Kette fehlt: der Kettenkopf nennt Eintrag {head.last_seq}, "
+                    f"der letzte vorhandene ist {expected_seq - 1}.",
+                )
+            )
     return checked, problems
 
 
@@ -145,17 +164,19 @@ def events_for_export(queryset) -> list[dict]:
     """Flatten events for CSV/JSON export (Art. 15 DSGVO information, DP officer review)."""
     rows = []
     for e in queryset.select_related("acting_user"):
-        rows.append({
-            "nummer": e.seq,
-            "zeitpunkt": timezone.localtime(e.zeitpunkt).strftime("%d.%m.%Y %H:%M:%S"),
-            "ereignis": e.get_typ_display(),
-            "benutzer": e.acting_username,
-            "name": e.acting_user.get_full_name() if e.acting_user else "",
-            "person_id": e.person_id or "",
-            "bg_id": e.bedarfsgemeinschaft_id or "",
-            "zweck": e.zweck,
-            "details": json.dumps(e.details, ensure_ascii=False),
-        })
+        rows.append(
+            {
+                "nummer": e.seq,
+                "zeitpunkt": timezone.localtime(e.zeitpunkt).strftime("%d.%m.%Y %H:%M:%S"),
+                "ereignis": e.get_typ_display(),
+                "benutzer": e.acting_username,
+                "name": e.acting_user.get_full_name() if e.acting_user else "",
+                "person_id": e.person_id or "",
+                "bg_id": e.bedarfsgemeinschaft_id or "",
+                "zweck": e.zweck,
+                "details": json.dumps(e.details, ensure_ascii=False),
+            }
+        )
     return rows
 
 

@@ -46,7 +46,8 @@ class Mandant(models.Model):
     )
     aktiv = models.BooleanField(_("aktiv"), default=True)
     ist_demo = models.BooleanField(
-        _("Demo-Mandant"), default=False,
+        _("Demo-Mandant"),
+        default=False,
         help_text=_("Synthetische Daten; nur hier druckt `vorort demo_code` Anmeldecodes."),
     )
 
@@ -80,7 +81,9 @@ class Team(MandantModel):
         verbose_name_plural = _("Teams")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["mandant", "kuerzel"], name="core_team_kuerzel_unique_per_mandant")
+            models.UniqueConstraint(
+                fields=["mandant", "kuerzel"], name="core_team_kuerzel_unique_per_mandant"
+            )
         ]
 
     def __str__(self) -> str:
@@ -114,7 +117,12 @@ class User(AbstractUser):
     """
 
     mandant = models.ForeignKey(
-        Mandant, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("Mandant"), related_name="users"
+        Mandant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("Mandant"),
+        related_name="users",
     )
     teams = models.ManyToManyField(Team, blank=True, verbose_name=_("Teams"), related_name="mitglieder")
     titel = models.CharField(_("Anrede/Titel"), max_length=40, blank=True)
@@ -129,7 +137,10 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name"]
         permissions = [
             ("view_alle_faelle", _("Alle Fälle des Mandanten einsehen (unabhängig von der Zuständigkeit)")),
-            ("view_besondere_kategorien", _("Besondere Kategorien personenbezogener Daten (Art. 9 DSGVO) einsehen")),
+            (
+                "view_besondere_kategorien",
+                _("Besondere Kategorien personenbezogener Daten (Art. 9 DSGVO) einsehen"),
+            ),
             ("view_auditlog", _("Protokoll (Audit-Log) durchsuchen und exportieren")),
             ("manage_users", _("Benutzer, Teams und Rollen verwalten")),
             ("manage_mandant", _("Mandantendaten verwalten")),
@@ -218,7 +229,6 @@ class BackgroundJob(MandantModel):
         self.save(update_fields=["fortschritt"])
         self.refresh_from_db(fields=["fortschritt"])
         return self
-
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -316,12 +326,18 @@ class AuditEvent(models.Model):
     typ = models.PositiveSmallIntegerField(_("Ereignis"), choices=Typ)
     zeitpunkt = models.DateTimeField(_("Zeitpunkt"))
     acting_user = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("handelnde Person"),
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("handelnde Person"),
         related_name="+",
     )
     acting_username = models.CharField(_("Benutzername"), max_length=150, blank=True)
     person_id = models.BigIntegerField(_("Person"), null=True, blank=True, db_index=True)
-    bedarfsgemeinschaft_id = models.BigIntegerField(_("Bedarfsgemeinschaft"), null=True, blank=True, db_index=True)
+    bedarfsgemeinschaft_id = models.BigIntegerField(
+        _("Bedarfsgemeinschaft"), null=True, blank=True, db_index=True
+    )
     objekt_typ = models.CharField(_("Objektart"), max_length=50, blank=True)
     objekt_id = models.BigIntegerField(_("Objekt"), null=True, blank=True)
     zweck = models.CharField(_("Zweck / Bildschirm"), max_length=200, blank=True)
@@ -368,3 +384,6 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("Protokollkette")
         verbose_name_plural = _("Protokollketten")
+
+    def __str__(self) -> str:
+        return f"Kette {self.mandant_id}: {self.last_seq}"

@@ -12,14 +12,24 @@ from django.contrib.auth.models import Group, Permission
 from vorort.core.models import Rolle
 
 FALLARBEIT = {
-    "personen.view_person", "personen.add_person", "personen.change_person",
-    "personen.view_bedarfsgemeinschaft", "personen.add_bedarfsgemeinschaft",
-    "personen.change_bedarfsgemeinschaft", "akte.view_dokument", "akte.add_dokument",
+    "personen.view_person",
+    "personen.add_person",
+    "personen.change_person",
+    "personen.view_bedarfsgemeinschaft",
+    "personen.add_bedarfsgemeinschaft",
+    "personen.change_bedarfsgemeinschaft",
+    "akte.view_dokument",
+    "akte.add_dokument",
 }
 
 LEISTUNG = {
-    "leistung.view_antrag", "leistung.add_antrag", "leistung.change_antrag", "leistung.add_berechnung",
-    "leistung.view_bewilligung", "leistung.add_bewilligung", "leistung.release_bewilligung",
+    "leistung.view_antrag",
+    "leistung.add_antrag",
+    "leistung.change_antrag",
+    "leistung.add_berechnung",
+    "leistung.view_bewilligung",
+    "leistung.add_bewilligung",
+    "leistung.release_bewilligung",
 }
 ZAHLLAUF = {"leistung.view_zahllauf", "leistung.run_zahllauf"}
 
@@ -28,9 +38,13 @@ ROLLEN_RECHTE: dict[Rolle, set[str]] = {
     Rolle.INTEGRATION: FALLARBEIT | {"core.view_besondere_kategorien"},
     Rolle.ARBEITGEBERSERVICE: {"personen.view_person", "personen.view_bedarfsgemeinschaft"},
     Rolle.MASSNAHMEN: {"personen.view_person"},
-    Rolle.TEAMLEITUNG: FALLARBEIT | LEISTUNG | ZAHLLAUF | {"personen.merge_person", "core.view_besondere_kategorien"},
-    Rolle.GESCHAEFTSFUEHRUNG: FALLARBEIT | ZAHLLAUF | {"core.view_alle_faelle", "leistung.view_antrag",
-                                                      "leistung.view_bewilligung"},
+    Rolle.TEAMLEITUNG: FALLARBEIT
+    | LEISTUNG
+    | ZAHLLAUF
+    | {"personen.merge_person", "core.view_besondere_kategorien"},
+    Rolle.GESCHAEFTSFUEHRUNG: FALLARBEIT
+    | ZAHLLAUF
+    | {"core.view_alle_faelle", "leistung.view_antrag", "leistung.view_bewilligung"},
     Rolle.CONTROLLING: {"leistung.view_zahllauf"},
     Rolle.DATENSCHUTZ: {"core.view_auditlog"},
     Rolle.ADMINISTRATION: {"core.manage_users", "core.manage_mandant", "core.view_user", "core.view_team"},

@@ -69,7 +69,10 @@ def create_person(daten: PersonDaten, *, acting_user: User, dubletten_geprueft: 
     if daten.geburtsdatum > timezone.localdate():
         raise ValidationError({"geburtsdatum": "Das Geburtsdatum liegt in der Zukunft."})
     kandidaten = duplicate_candidates(
-        acting_user.mandant_id, vorname=daten.vorname, nachname=daten.nachname, geburtsdatum=daten.geburtsdatum
+        acting_user.mandant_id,
+        vorname=daten.vorname,
+        nachname=daten.nachname,
+        geburtsdatum=daten.geburtsdatum,
     )
     if kandidaten and not dubletten_geprueft:
         raise MoeglicheDublette(kandidaten)
@@ -92,15 +95,26 @@ def create_person(daten: PersonDaten, *, acting_user: User, dubletten_geprueft: 
     record_event(AuditEvent.Typ.PERSON_ANGELEGT, acting_user=acting_user, person_id=person.pk, objekt=person)
     if kandidaten:
         record_event(
-            AuditEvent.Typ.DUBLETTE_BESTAETIGT, acting_user=acting_user, person_id=person.pk,
+            AuditEvent.Typ.DUBLETTE_BESTAETIGT,
+            acting_user=acting_user,
+            person_id=person.pk,
             details={"kandidaten": [k.pk for k in kandidaten]},
         )
     return person
 
 
 PERSON_AENDERBAR = (
-    "vorname", "nachname", "geburtsname", "geburtsdatum", "geburtsort", "geschlecht",
-    "staatsangehoerigkeit", "telefon", "email", "arbeitsmarktstatus", "ohne_berufsabschluss",
+    "vorname",
+    "nachname",
+    "geburtsname",
+    "geburtsdatum",
+    "geburtsort",
+    "geschlecht",
+    "staatsangehoerigkeit",
+    "telefon",
+    "email",
+    "arbeitsmarktstatus",
+    "ohne_berufsabschluss",
 )
 
 
@@ -122,7 +136,10 @@ def update_person(person: Person, aenderungen: dict, *, acting_user: User) -> Pe
     person.full_clean(exclude=["mandant"])
     person.save()
     record_event(
-        AuditEvent.Typ.PERSON_GEAENDERT, acting_user=acting_user, person_id=person.pk, objekt=person,
+        AuditEvent.Typ.PERSON_GEAENDERT,
+        acting_user=acting_user,
+        person_id=person.pk,
+        objekt=person,
         details={"alt": alt, "neu": neu},
     )
     return person
@@ -137,101 +154,193 @@ def _end_current(queryset, ab: date) -> None:
 
 
 @transaction.atomic(durable=True)
-def change_adresse(person: Person, *, strasse: str, hausnummer: str, plz: str, ort: str,
-                   adresszusatz: str = "", gueltig_ab: date, acting_user: User) -> Adresse:
+def change_adresse(
+    person: Person,
+    *,
+    strasse: str,
+    hausnummer: str,
+    plz: str,
+    ort: str,
+    adresszusatz: str = "",
+    gueltig_ab: date,
+    acting_user: User,
+) -> Adresse:
     """Record a new address from `gueltig_ab`; the previous one ends the day before."""
     require_permission(acting_user, "personen.change_person", "Anschriften zu ändern")
-    adresse = Adresse(person=person, strasse=strasse, hausnummer=hausnummer, plz=plz, ort=ort,
-                      adresszusatz=adresszusatz, gueltig_ab=gueltig_ab)
+    adresse = Adresse(
+        person=person,
+        strasse=strasse,
+        hausnummer=hausnummer,
+        plz=plz,
+        ort=ort,
+        adresszusatz=adresszusatz,
+        gueltig_ab=gueltig_ab,
+    )
     adresse.full_clean(exclude=["person"])
     _end_current(person.adressen.all(), gueltig_ab)
     adresse.save()
-    record_event(AuditEvent.Typ.ADRESSE_GEAENDERT, acting_user=acting_user, person_id=person.pk, objekt=adresse,
-                 details={"gueltig_ab": gueltig_ab, "plz": plz, "ort": ort})
+    record_event(
+        AuditEvent.Typ.ADRESSE_GEAENDERT,
+        acting_user=acting_user,
+        person_id=person.pk,
+        objekt=adresse,
+        details={"gueltig_ab": gueltig_ab, "plz": plz, "ort": ort},
+    )
     return adresse
 
 
 @transaction.atomic(durable=True)
-def change_bankverbindung(person: Person, *, iban: str, kontoinhaber: str, bic: str = "",
-                          gueltig_ab: date, acting_user: User) -> Bankverbindung:
+def change_bankverbindung(
+    person: Person, *, iban: str, kontoinhaber: str, bic: str = "", gueltig_ab: date, acting_user: User
+) -> Bankverbindung:
     """Record a new bank account (IBAN checked) from `gueltig_ab`."""
     require_permission(acting_user, "personen.change_person", "Bankverbindungen zu ändern")
-    konto = Bankverbindung(person=person, iban=normalize_iban(iban), bic=bic.strip().upper(),
-                           kontoinhaber=kontoinhaber.strip(), gueltig_ab=gueltig_ab)
+    konto = Bankverbindung(
+        person=person,
+        iban=normalize_iban(iban),
+        bic=bic.strip().upper(),
+        kontoinhaber=kontoinhaber.strip(),
+        gueltig_ab=gueltig_ab,
+    )
     konto.full_clean(exclude=["person"])
     _end_current(person.bankverbindungen.all(), gueltig_ab)
     konto.save()
-    record_event(AuditEvent.Typ.BANKVERBINDUNG_GEAENDERT, acting_user=acting_user, person_id=person.pk,
-                 objekt=konto, details={"iban_ende": konto.iban[-4:], "gueltig_ab": gueltig_ab})
+    record_event(
+        AuditEvent.Typ.BANKVERBINDUNG_GEAENDERT,
+        acting_user=acting_user,
+        person_id=person.pk,
+        objekt=konto,
+        details={"iban_ende": konto.iban[-4:], "gueltig_ab": gueltig_ab},
+    )
     return konto
 
 
 @transaction.atomic(durable=True)
-def create_bg(*, haushalt: Haushalt, team: Team, antragsteller: Person, gueltig_ab: date,
-              acting_user: User, sachbearbeitung: User | None = None) -> Bedarfsgemeinschaft:
+def create_bg(
+    *,
+    haushalt: Haushalt,
+    team: Team,
+    antragsteller: Person,
+    gueltig_ab: date,
+    acting_user: User,
+    sachbearbeitung: User | None = None,
+) -> Bedarfsgemeinschaft:
     """Open a BG in a household with the applicant as its first member."""
     require_permission(acting_user, "personen.add_bedarfsgemeinschaft", "Bedarfsgemeinschaften anzulegen")
     if team.mandant_id != acting_user.mandant_id or haushalt.mandant_id != acting_user.mandant_id:
         raise NotAllowed("Team und Haushalt müssen zu Ihrem Jobcenter gehören.")
     bg = Bedarfsgemeinschaft.objects.create(
-        mandant_id=acting_user.mandant_id, nummer=next_bg_nummer(acting_user.mandant), haushalt=haushalt,
-        team=team, sachbearbeitung=sachbearbeitung,
+        mandant_id=acting_user.mandant_id,
+        nummer=next_bg_nummer(acting_user.mandant),
+        haushalt=haushalt,
+        team=team,
+        sachbearbeitung=sachbearbeitung,
     )
-    Mitgliedschaft.objects.create(person=antragsteller, bedarfsgemeinschaft=bg, rolle=Rolle.ANTRAGSTELLER,
-                                  gueltig_ab=gueltig_ab)
-    record_event(AuditEvent.Typ.BG_ANGELEGT, acting_user=acting_user, bedarfsgemeinschaft_id=bg.pk,
-                 person_id=antragsteller.pk, objekt=bg, details={"nummer": bg.nummer})
+    Mitgliedschaft.objects.create(
+        person=antragsteller, bedarfsgemeinschaft=bg, rolle=Rolle.ANTRAGSTELLER, gueltig_ab=gueltig_ab
+    )
+    record_event(
+        AuditEvent.Typ.BG_ANGELEGT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=bg.pk,
+        person_id=antragsteller.pk,
+        objekt=bg,
+        details={"nummer": bg.nummer},
+    )
     return bg
 
 
 def next_bg_nummer(mandant) -> str:
     prefix = f"{mandant.kreisschluessel or '00000'}BG"
-    last = (Bedarfsgemeinschaft.objects.filter(mandant=mandant, nummer__startswith=prefix)
-            .order_by("-nummer").values_list("nummer", flat=True).first())
-    n = int(last[len(prefix):]) + 1 if last else 1
+    last = (
+        Bedarfsgemeinschaft.objects.filter(mandant=mandant, nummer__startswith=prefix)
+        .order_by("-nummer")
+        .values_list("nummer", flat=True)
+        .first()
+    )
+    n = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{n:07d}"
 
 
 @transaction.atomic(durable=True)
-def add_mitglied(bg: Bedarfsgemeinschaft, person: Person, *, rolle: Rolle, gueltig_ab: date, acting_user: User,
-                 erwerbsfaehig: bool = True) -> Mitgliedschaft:
+def add_mitglied(
+    bg: Bedarfsgemeinschaft,
+    person: Person,
+    *,
+    rolle: Rolle,
+    gueltig_ab: date,
+    acting_user: User,
+    erwerbsfaehig: bool = True,
+) -> Mitgliedschaft:
     """Add a person to a BG from a date (ends an open membership of the person in another BG)."""
     require_permission(acting_user, "personen.change_bedarfsgemeinschaft", "Bedarfsgemeinschaften zu ändern")
     if person.mandant_id != bg.mandant_id:
         raise NotAllowed("Person und Bedarfsgemeinschaft gehören zu verschiedenen Jobcentern.")
     _end_current(person.mitgliedschaften.exclude(bedarfsgemeinschaft=bg), gueltig_ab)
-    mitgliedschaft = Mitgliedschaft.objects.create(person=person, bedarfsgemeinschaft=bg, rolle=rolle,
-                                                   gueltig_ab=gueltig_ab, erwerbsfaehig=erwerbsfaehig)
-    record_event(AuditEvent.Typ.BG_MITGLIED_AUFGENOMMEN, acting_user=acting_user, person_id=person.pk,
-                 bedarfsgemeinschaft_id=bg.pk, details={"rolle": rolle, "gueltig_ab": gueltig_ab})
+    mitgliedschaft = Mitgliedschaft.objects.create(
+        person=person, bedarfsgemeinschaft=bg, rolle=rolle, gueltig_ab=gueltig_ab, erwerbsfaehig=erwerbsfaehig
+    )
+    record_event(
+        AuditEvent.Typ.BG_MITGLIED_AUFGENOMMEN,
+        acting_user=acting_user,
+        person_id=person.pk,
+        bedarfsgemeinschaft_id=bg.pk,
+        details={"rolle": rolle, "gueltig_ab": gueltig_ab},
+    )
     return mitgliedschaft
 
 
 @transaction.atomic(durable=True)
-def end_mitgliedschaft(mitgliedschaft: Mitgliedschaft, *, gueltig_bis: date, acting_user: User) -> Mitgliedschaft:
+def end_mitgliedschaft(
+    mitgliedschaft: Mitgliedschaft, *, gueltig_bis: date, acting_user: User
+) -> Mitgliedschaft:
     require_permission(acting_user, "personen.change_bedarfsgemeinschaft", "Bedarfsgemeinschaften zu ändern")
     if gueltig_bis < mitgliedschaft.gueltig_ab:
         raise ValidationError({"gueltig_bis": "Das Ende liegt vor dem Beginn der Mitgliedschaft."})
     mitgliedschaft.gueltig_bis = gueltig_bis
     mitgliedschaft.save(update_fields=["gueltig_bis"])
-    record_event(AuditEvent.Typ.BG_MITGLIED_BEENDET, acting_user=acting_user, person_id=mitgliedschaft.person_id,
-                 bedarfsgemeinschaft_id=mitgliedschaft.bedarfsgemeinschaft_id, details={"gueltig_bis": gueltig_bis})
+    record_event(
+        AuditEvent.Typ.BG_MITGLIED_BEENDET,
+        acting_user=acting_user,
+        person_id=mitgliedschaft.person_id,
+        bedarfsgemeinschaft_id=mitgliedschaft.bedarfsgemeinschaft_id,
+        details={"gueltig_bis": gueltig_bis},
+    )
     return mitgliedschaft
 
 
 @transaction.atomic(durable=True)
-def change_zustaendigkeit(bg: Bedarfsgemeinschaft, *, team: Team, acting_user: User,
-                          sachbearbeitung: User | None = None, fallmanagement: User | None = None
-                          ) -> Bedarfsgemeinschaft:
+def change_zustaendigkeit(
+    bg: Bedarfsgemeinschaft,
+    *,
+    team: Team,
+    acting_user: User,
+    sachbearbeitung: User | None = None,
+    fallmanagement: User | None = None,
+) -> Bedarfsgemeinschaft:
     require_permission(acting_user, "personen.change_bedarfsgemeinschaft", "Zuständigkeiten zu ändern")
     if team.mandant_id != bg.mandant_id:
         raise NotAllowed("Das Team gehört zu einem anderen Jobcenter.")
-    alt = {"team": bg.team_id, "sachbearbeitung": bg.sachbearbeitung_id, "fallmanagement": bg.fallmanagement_id}
+    alt = {
+        "team": bg.team_id,
+        "sachbearbeitung": bg.sachbearbeitung_id,
+        "fallmanagement": bg.fallmanagement_id,
+    }
     bg.team, bg.sachbearbeitung, bg.fallmanagement = team, sachbearbeitung, fallmanagement
     bg.save(update_fields=["team", "sachbearbeitung", "fallmanagement"])
-    record_event(AuditEvent.Typ.ZUSTAENDIGKEIT_GEAENDERT, acting_user=acting_user, bedarfsgemeinschaft_id=bg.pk,
-                 details={"alt": alt, "neu": {"team": team.pk, "sachbearbeitung": getattr(sachbearbeitung, "pk", None),
-                                               "fallmanagement": getattr(fallmanagement, "pk", None)}})
+    record_event(
+        AuditEvent.Typ.ZUSTAENDIGKEIT_GEAENDERT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=bg.pk,
+        details={
+            "alt": alt,
+            "neu": {
+                "team": team.pk,
+                "sachbearbeitung": getattr(sachbearbeitung, "pk", None),
+                "fallmanagement": getattr(fallmanagement, "pk", None),
+            },
+        },
+    )
     return bg
 
 
@@ -258,9 +367,15 @@ def merge_persons(behalten: Person, aufloesen: Person, *, acting_user: User, gru
     aufloesen.zusammengefuehrt_in = behalten
     aufloesen.save(update_fields=["zusammengefuehrt_in"])
     record_event(
-        AuditEvent.Typ.PERSONEN_ZUSAMMENGEFUEHRT, acting_user=acting_user, person_id=behalten.pk,
-        details={"aufgeloest": aufloesen.pk, "kundennummer_aufgeloest": aufloesen.kundennummer,
-                 "verschoben": moved, "grund": grund.strip()},
+        AuditEvent.Typ.PERSONEN_ZUSAMMENGEFUEHRT,
+        acting_user=acting_user,
+        person_id=behalten.pk,
+        details={
+            "aufgeloest": aufloesen.pk,
+            "kundennummer_aufgeloest": aufloesen.kundennummer,
+            "verschoben": moved,
+            "grund": grund.strip(),
+        },
     )
     return behalten
 
@@ -279,8 +394,12 @@ def start_leistungsbezug(bg: Bedarfsgemeinschaft, *, ab: date, acting_user: User
         bg.leistungsbezug_seit = ab
     bg.status = Bedarfsgemeinschaft.Status.AKTIV
     bg.save(update_fields=["status", "leistungsbezug_seit"])
-    record_event(AuditEvent.Typ.BG_GEAENDERT, acting_user=acting_user, bedarfsgemeinschaft_id=bg.pk,
-                 details={"alt": alt, "neu": {"status": bg.status, "leistungsbezug_seit": bg.leistungsbezug_seit}})
+    record_event(
+        AuditEvent.Typ.BG_GEAENDERT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=bg.pk,
+        details={"alt": alt, "neu": {"status": bg.status, "leistungsbezug_seit": bg.leistungsbezug_seit}},
+    )
     return bg
 
 
@@ -290,6 +409,10 @@ def end_leistungsbezug(bg: Bedarfsgemeinschaft, *, acting_user: User) -> Bedarfs
     bg = Bedarfsgemeinschaft.objects.select_for_update().get(pk=bg.pk)
     bg.status = Bedarfsgemeinschaft.Status.BEENDET
     bg.save(update_fields=["status"])
-    record_event(AuditEvent.Typ.BG_GEAENDERT, acting_user=acting_user, bedarfsgemeinschaft_id=bg.pk,
-                 details={"neu": {"status": bg.status}})
+    record_event(
+        AuditEvent.Typ.BG_GEAENDERT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=bg.pk,
+        details={"neu": {"status": bg.status}},
+    )
     return bg

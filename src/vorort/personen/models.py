@@ -87,7 +87,11 @@ class Person(MandantModel):
     nachname_phonetik = models.CharField(max_length=60, editable=False, db_index=True)
     vorname_phonetik = models.CharField(max_length=60, editable=False, db_index=True)
     zusammengefuehrt_in = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("zusammengeführt in"),
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("zusammengeführt in"),
         related_name="zusammengefuehrte",
     )
     erstellt_am = models.DateTimeField(_("angelegt am"), auto_now_add=True)
@@ -151,17 +155,28 @@ class Haushalt(MandantModel):
     plz = models.CharField(_("PLZ"), max_length=5)
     ort = models.CharField(_("Ort"), max_length=100)
     gemeinde_ags = models.CharField(
-        _("Gemeindeschlüssel (AGS)"), max_length=8, db_index=True, help_text=_("Amtlicher Gemeindeschlüssel, 8-stellig")
+        _("Gemeindeschlüssel (AGS)"),
+        max_length=8,
+        db_index=True,
+        help_text=_("Amtlicher Gemeindeschlüssel, 8-stellig"),
     )
-    wohnflaeche_m2 = models.DecimalField(_("Wohnfläche (m²)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    wohnflaeche_m2 = models.DecimalField(
+        _("Wohnfläche (m²)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     bruttokaltmiete_m = models.DecimalField(
-        _("Bruttokaltmiete (€/Monat)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("Bruttokaltmiete (€/Monat)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Nettokaltmiete + kalte Nebenkosten (§ 22 Abs. 1 SGB II)"),
     )
     heizkosten_m = models.DecimalField(
         _("Heizkosten (€/Monat)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    heizenergie = models.CharField(_("Heizenergie"), max_length=20, choices=Heizenergie, blank=True, default="")
+    heizenergie = models.CharField(
+        _("Heizenergie"), max_length=20, choices=Heizenergie, blank=True, default=""
+    )
     warmwasser_dezentral = models.BooleanField(_("Warmwasser dezentral (§ 21 Abs. 7 SGB II)"), default=False)
     eigentum = models.BooleanField(_("selbst genutztes Wohneigentum"), default=False)
 
@@ -213,20 +228,36 @@ class Bedarfsgemeinschaft(MandantModel):
         BEENDET = "beendet", _("beendet")
 
     nummer = models.CharField(_("BG-Nummer"), max_length=20)
-    haushalt = models.ForeignKey(Haushalt, on_delete=models.PROTECT, verbose_name=_("Haushalt"), related_name="bgs")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, verbose_name=_("zuständiges Team"), related_name="bgs")
+    haushalt = models.ForeignKey(
+        Haushalt, on_delete=models.PROTECT, verbose_name=_("Haushalt"), related_name="bgs"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, verbose_name=_("zuständiges Team"), related_name="bgs"
+    )
     sachbearbeitung = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("Leistungssachbearbeitung"),
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("Leistungssachbearbeitung"),
         related_name="bgs_leistung",
     )
     fallmanagement = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("Integrationsfachkraft"),
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("Integrationsfachkraft"),
         related_name="bgs_integration",
     )
     status = models.CharField(_("Status"), max_length=20, choices=Status, default=Status.ANTRAG)
     leistungsbezug_seit = models.DateField(
-        _("im Leistungsbezug seit"), null=True, blank=True,
-        help_text=_("Beginn des ununterbrochenen Bezugs; maßgeblich für die Karenzzeit (§ 22 Abs. 1, § 12 SGB II)"),
+        _("im Leistungsbezug seit"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Beginn des ununterbrochenen Bezugs; maßgeblich für die Karenzzeit (§ 22 Abs. 1, § 12 SGB II)"
+        ),
     )
     erstellt_am = models.DateTimeField(_("angelegt am"), auto_now_add=True)
 
@@ -237,7 +268,9 @@ class Bedarfsgemeinschaft(MandantModel):
         verbose_name_plural = _("Bedarfsgemeinschaften")
         ordering = ["nummer"]
         constraints = [
-            models.UniqueConstraint(fields=["mandant", "nummer"], name="personen_bg_nummer_unique_per_mandant"),
+            models.UniqueConstraint(
+                fields=["mandant", "nummer"], name="personen_bg_nummer_unique_per_mandant"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,7 +289,9 @@ class Rolle(models.TextChoices):
 
 class GueltigkeitQuerySet(models.QuerySet):
     def gueltig_am(self, stichtag: date):
-        return self.filter(Q(gueltig_bis__isnull=True) | Q(gueltig_bis__gte=stichtag), gueltig_ab__lte=stichtag)
+        return self.filter(
+            Q(gueltig_bis__isnull=True) | Q(gueltig_bis__gte=stichtag), gueltig_ab__lte=stichtag
+        )
 
 
 class Gueltigkeit(models.Model):
@@ -297,6 +332,9 @@ class Mitgliedschaft(Gueltigkeit):
                 name="personen_mitgliedschaft_period_ordered",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.bedarfsgemeinschaft_id} ({self.rolle}) ab {self.gueltig_ab}"
 
 
 class Adresse(Gueltigkeit):
@@ -353,3 +391,6 @@ class Beschaeftigung(Gueltigkeit):
                 condition=Q(netto_m__lte=models.F("brutto_m")), name="personen_beschaeftigung_netto_le_brutto"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.arbeitgeber} ab {self.gueltig_ab}"

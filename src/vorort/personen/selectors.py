@@ -66,7 +66,11 @@ def bgs_of_person(user: User, person: Person, *, stichtag: date | None = None) -
 def members_of_bg(bg: Bedarfsgemeinschaft, *, stichtag: date | None = None) -> QuerySet[Mitgliedschaft]:
     """Members of a BG the caller already accessed; today's members by default."""
     stichtag = stichtag or timezone.localdate()
-    return bg.mitgliedschaften.gueltig_am(stichtag).select_related("person").order_by("rolle", "person__geburtsdatum")
+    return (
+        bg.mitgliedschaften.gueltig_am(stichtag)
+        .select_related("person")
+        .order_by("rolle", "person__geburtsdatum")
+    )
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,9 @@ def search_persons(user: User, query: str, *, limit: int = SUCHE_MAX_TREFFER) ->
         elif _KUNDENNUMMER.match(term):
             persons = persons.filter(kundennummer=term.upper())
         elif _BG_NUMMER.match(term):
-            in_bg = Mitgliedschaft.objects.filter(bedarfsgemeinschaft__nummer=term.upper()).values("person_id")
+            in_bg = Mitgliedschaft.objects.filter(bedarfsgemeinschaft__nummer=term.upper()).values(
+                "person_id"
+            )
             persons = persons.filter(pk__in=in_bg)
         elif fold(term):
             name_terms.append(fold(term))
@@ -109,7 +115,9 @@ def search_persons(user: User, query: str, *, limit: int = SUCHE_MAX_TREFFER) ->
         treffer = [Suchtreffer(p, 1.0, "Merkmal") for p in persons.order_by("nachname", "vorname")[:limit]]
         grund = "Merkmal"
     record_event(
-        AuditEvent.Typ.PERSONENSUCHE, acting_user=user, zweck="Personensuche",
+        AuditEvent.Typ.PERSONENSUCHE,
+        acting_user=user,
+        zweck="Personensuche",
         details={"suchbegriff": query[:200], "treffer": len(treffer), "art": grund},
     )
     return treffer
@@ -177,7 +185,9 @@ def duplicate_candidates(
     candidates = list(same_day)
     if swapped:
         candidates += list(
-            Person.objects.filter(mandant_id=mandant_id, geburtsdatum=swapped, nachname_suche=fold(nachname)).aktiv()
+            Person.objects.filter(
+                mandant_id=mandant_id, geburtsdatum=swapped, nachname_suche=fold(nachname)
+            ).aktiv()
         )
     result = []
     for person in candidates:
@@ -229,7 +239,9 @@ def persons_for_protokoll(user: User, begriff: str) -> dict[int, Person]:
     """
     if not user.has_perm("core.view_auditlog"):
         return {}
-    personen = Person.objects.filter(mandant_id=user.mandant_id).only("pk", "vorname", "nachname", "kundennummer")
+    personen = Person.objects.filter(mandant_id=user.mandant_id).only(
+        "pk", "vorname", "nachname", "kundennummer"
+    )
     if _KUNDENNUMMER.match(begriff):
         personen = personen.filter(kundennummer=begriff.upper())
     else:

@@ -43,7 +43,10 @@ def test_action_and_event_commit_together_or_not_at_all(sachbearbeiterin_schulz)
     person = create_person(daten, acting_user=sachbearbeiterin_schulz)
     event = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSON_ANGELEGT)
     assert (event.person_id, event.acting_user, event.mandant) == (
-        person.pk, sachbearbeiterin_schulz, sachbearbeiterin_schulz.mandant)
+        person.pk,
+        sachbearbeiterin_schulz,
+        sachbearbeiterin_schulz.mandant,
+    )
 
 
 def create_person_in_outer_transaction(daten, user):
@@ -105,12 +108,13 @@ def test_audit_verify_detects_tampering(tampering, sachbearbeiterin_schulz, caps
         elif tampering == "deleted_tail":
             cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [third.pk])
         else:
+            cursor.execute("UPDATE core_auditevent SET seq = seq + 1 WHERE id = %s", [third.pk])
             cursor.execute(
-                "UPDATE core_auditevent SET seq = seq + 1 WHERE id = %s", [third.pk])
-            cursor.execute(
-                "INSERT INTO core_auditevent (mandant_id, seq, typ, zeitpunkt, acting_username, objekt_typ, zweck, details, "
-                "prev_hash, hash) SELECT mandant_id, 3, typ, zeitpunkt, 'eindringling', '', 'eingeschoben', details, "
-                "hash, hash FROM core_auditevent WHERE id = %s", [second.pk])
+                "INSERT INTO core_auditevent (mandant_id, seq, typ, zeitpunkt, acting_username, "
+                "objekt_typ, zweck, details, prev_hash, hash) SELECT mandant_id, 3, typ, zeitpunkt, "
+                "'eindringling', '', 'eingeschoben', details, hash, hash FROM core_auditevent WHERE id = %s",
+                [second.pk],
+            )
 
     with pytest.raises(CommandError, match="Protokoll manipuliert"):
         call_command("audit", "verify")
@@ -136,10 +140,12 @@ def test_cli_exits_non_zero_on_tampering(tmp_path):
     intact = subprocess.run([*vorort, "audit", "verify"], env=env, capture_output=True, text=True)
     assert intact.returncode == 0, intact.stderr
 
-    with sqlite3.connect(tmp_path / "vorort.sqlite3") as db:   # no trigger stops an INSERT
-        db.execute("INSERT INTO core_auditevent (mandant_id, seq, typ, zeitpunkt, acting_username, objekt_typ, zweck, "
-                   "details, prev_hash, hash) VALUES (NULL, 1, 201, '2026-11-25 10:00:00', 'x', '', '', '{}', "
-                   "'0000', 'ffff')")
+    with sqlite3.connect(tmp_path / "vorort.sqlite3") as db:  # no trigger stops an INSERT
+        db.execute(
+            "INSERT INTO core_auditevent (mandant_id, seq, typ, zeitpunkt, acting_username, "
+            "objekt_typ, zweck, details, prev_hash, hash) "
+            "VALUES (NULL, 1, 201, '2026-11-25 10:00:00', 'x', '', '', '{}', '0000', 'ffff')"
+        )
     tampered = subprocess.run([*vorort, "audit", "verify"], env=env, capture_output=True, text=True)
     assert tampered.returncode == 1
     assert "Protokoll manipuliert" in tampered.stderr

@@ -87,7 +87,7 @@ def login(page, base_url: str, username: str, device: TOTPDevice) -> None:
     page.wait_for_url(re.compile(r"/zweiter-faktor/"))
     page.get_by_label("Sechsstelliger Code").fill(code_for(device))
     page.get_by_role("button", name="Bestätigen").click()
-    page.get_by_role("heading", name="Meine Aufgaben").wait_for()
+    page.get_by_role("heading", name="Meine Aufgaben", exact=True).wait_for()
 
 
 def assert_kern_styles_and_no_csp_errors(page) -> None:

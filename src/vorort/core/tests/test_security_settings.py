@@ -28,10 +28,15 @@ def test_strict_csp_header_on_every_response(client):
 
 @pytest.mark.parametrize(("env", "secure"), [({}, True), ({"VORORT_DEBUG": "1"}, False)])
 def test_cookies_are_secure_outside_debug(env, secure, tmp_path):
-    code = "import django; django.setup(); from django.conf import settings as s; " \
-           "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.OTP_REQUIRED)"
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.OTP_REQUIRED)"
+    )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
         env={"DJANGO_SETTINGS_MODULE": "vorort.settings", "VORORT_DATA_DIR": str(tmp_path), **env},
     ).stdout.split()
     assert out == [str(secure), str(secure), "True"]

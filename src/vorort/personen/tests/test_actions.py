@@ -29,7 +29,10 @@ def test_create_person_gets_a_kundennummer_and_records_the_event(sachbearbeiteri
     person = create_person(PersonDaten(**KRAUSE), acting_user=sachbearbeiterin_schulz)
     assert person.kundennummer.startswith("K") and len(person.kundennummer) == 10
     assert person.mandant == sachbearbeiterin_schulz.mandant
-    assert (person.nachname_suche, person.nachname_phonetik) == ("krause", "478")  # Kölner Phonetik: K=4, R=7, S=8
+    assert (person.nachname_suche, person.nachname_phonetik) == (
+        "krause",
+        "478",
+    )  # Kölner Phonetik: K=4, R=7, S=8
     assert AuditEvent.objects.filter(typ=AuditEvent.Typ.PERSON_ANGELEGT, person_id=person.pk).count() == 1
 
 
@@ -37,9 +40,9 @@ def test_create_person_gets_a_kundennummer_and_records_the_event(sachbearbeiteri
     "variante",
     [
         dict(nachname="Krause"),
-        dict(nachname="Kraus"),                                        # typo
-        dict(vorname="Carl"),                                          # spelling of the first name
-        dict(geburtsdatum=datetime.date(1979, 4, 5)),                  # day and month swapped
+        dict(nachname="Kraus"),  # typo
+        dict(vorname="Carl"),  # spelling of the first name
+        dict(geburtsdatum=datetime.date(1979, 4, 5)),  # day and month swapped
     ],
 )
 def test_duplicate_check_shows_candidates_until_confirmed(variante, sachbearbeiterin_schulz, bg_krause):
@@ -55,9 +58,16 @@ def test_duplicate_check_shows_candidates_until_confirmed(variante, sachbearbeit
     assert (event.person_id, event.details) == (person.pk, {"kandidaten": [original.pk]})
 
 
-def test_no_duplicate_for_other_people_or_other_mandant(sachbearbeiterin_schulz, bg_krause, bg_nachbar, nachbar_nora):
-    create_person(PersonDaten(**{**KRAUSE, "vorname": "Petra", "geschlecht": "w"}), acting_user=sachbearbeiterin_schulz)
-    create_person(PersonDaten(**{**KRAUSE, "geburtsdatum": datetime.date(1980, 5, 4)}), acting_user=sachbearbeiterin_schulz)
+def test_no_duplicate_for_other_people_or_other_mandant(
+    sachbearbeiterin_schulz, bg_krause, bg_nachbar, nachbar_nora
+):
+    create_person(
+        PersonDaten(**{**KRAUSE, "vorname": "Petra", "geschlecht": "w"}), acting_user=sachbearbeiterin_schulz
+    )
+    create_person(
+        PersonDaten(**{**KRAUSE, "geburtsdatum": datetime.date(1980, 5, 4)}),
+        acting_user=sachbearbeiterin_schulz,
+    )
     # Nora's Mandant has its own Karl Krause; ours must not be offered to her.
     with pytest.raises(MoeglicheDublette) as dublette:
         create_person(PersonDaten(**KRAUSE), acting_user=nachbar_nora)
@@ -66,8 +76,10 @@ def test_no_duplicate_for_other_people_or_other_mandant(sachbearbeiterin_schulz,
 
 def test_birth_date_in_the_future_is_refused(sachbearbeiterin_schulz):
     with pytest.raises(ValidationError) as error:
-        create_person(PersonDaten(**{**KRAUSE, "geburtsdatum": datetime.date(2099, 1, 1)}),
-                      acting_user=sachbearbeiterin_schulz)
+        create_person(
+            PersonDaten(**{**KRAUSE, "geburtsdatum": datetime.date(2099, 1, 1)}),
+            acting_user=sachbearbeiterin_schulz,
+        )
     assert "Zukunft" in str(error.value)
     assert not Person.objects.exists()
 
@@ -82,8 +94,8 @@ def test_roles_without_the_right_cannot_create(datenschutz_wagner):
     [
         ("DE89 3704 0044 0532 0130 00", True),
         ("de89370400440532013000", True),
-        ("DE89370400440532013001", False),     # one digit changed: checksum fails
-        ("DE8937040044053201300", False),      # too short
+        ("DE89370400440532013001", False),  # one digit changed: checksum fails
+        ("DE8937040044053201300", False),  # too short
         ("XX89370400440532013000", False),
         ("AT611904300234573201", True),
     ],
@@ -98,16 +110,31 @@ def test_iban_checksum(iban, gueltig):
 
 def test_new_bank_account_ends_the_old_and_refuses_bad_iban(sachbearbeiterin_schulz, bg_krause):
     krause = bg_krause.mitgliedschaften.get().person
-    alt = change_bankverbindung(krause, iban="DE89370400440532013000", kontoinhaber="Karl Krause",
-                                gueltig_ab=datetime.date(2026, 1, 1), acting_user=sachbearbeiterin_schulz)
+    alt = change_bankverbindung(
+        krause,
+        iban="DE89370400440532013000",
+        kontoinhaber="Karl Krause",
+        gueltig_ab=datetime.date(2026, 1, 1),
+        acting_user=sachbearbeiterin_schulz,
+    )
     with pytest.raises(ValidationError) as error:
-        change_bankverbindung(krause, iban="DE89370400440532013001", kontoinhaber="Karl Krause",
-                              gueltig_ab=datetime.date(2026, 6, 1), acting_user=sachbearbeiterin_schulz)
+        change_bankverbindung(
+            krause,
+            iban="DE89370400440532013001",
+            kontoinhaber="Karl Krause",
+            gueltig_ab=datetime.date(2026, 6, 1),
+            acting_user=sachbearbeiterin_schulz,
+        )
     assert "iban" in error.value.message_dict
     alt.refresh_from_db()
     assert alt.gueltig_bis is None, "a refused change must not touch the stored account"
-    change_bankverbindung(krause, iban="DE02120300000000202051", kontoinhaber="Karl Krause",
-                          gueltig_ab=datetime.date(2026, 6, 1), acting_user=sachbearbeiterin_schulz)
+    change_bankverbindung(
+        krause,
+        iban="DE02120300000000202051",
+        kontoinhaber="Karl Krause",
+        gueltig_ab=datetime.date(2026, 6, 1),
+        acting_user=sachbearbeiterin_schulz,
+    )
     alt.refresh_from_db()
     assert alt.gueltig_bis == datetime.date(2026, 5, 31)
     assert krause.bankverbindungen.count() == 2
@@ -115,19 +142,31 @@ def test_new_bank_account_ends_the_old_and_refuses_bad_iban(sachbearbeiterin_sch
 
 def test_update_person_keeps_old_and_new_values_in_the_log(sachbearbeiterin_schulz, bg_krause):
     krause = bg_krause.mitgliedschaften.get().person
-    update_person(krause, {"nachname": "Krause-Lehmann", "telefon": "0345 123"}, acting_user=sachbearbeiterin_schulz)
+    update_person(
+        krause, {"nachname": "Krause-Lehmann", "telefon": "0345 123"}, acting_user=sachbearbeiterin_schulz
+    )
     krause.refresh_from_db()
     assert krause.nachname_suche == "krause lehmann"
     event = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSON_GEAENDERT)
-    assert event.details["alt"]["nachname"] == "Krause" and event.details["neu"]["nachname"] == "Krause-Lehmann"
+    assert (
+        event.details["alt"]["nachname"] == "Krause" and event.details["neu"]["nachname"] == "Krause-Lehmann"
+    )
 
 
 def test_merge_moves_history_and_keeps_the_merged_row(sachbearbeiterin_schulz, bg_krause):
     original = bg_krause.mitgliedschaften.get().person
-    dublette = create_person(PersonDaten(**{**KRAUSE, "nachname": "Kraus"}), acting_user=sachbearbeiterin_schulz,
-                             dubletten_geprueft=True)
-    change_bankverbindung(dublette, iban="DE89370400440532013000", kontoinhaber="Karl Kraus",
-                          gueltig_ab=datetime.date(2026, 1, 1), acting_user=sachbearbeiterin_schulz)
+    dublette = create_person(
+        PersonDaten(**{**KRAUSE, "nachname": "Kraus"}),
+        acting_user=sachbearbeiterin_schulz,
+        dubletten_geprueft=True,
+    )
+    change_bankverbindung(
+        dublette,
+        iban="DE89370400440532013000",
+        kontoinhaber="Karl Kraus",
+        gueltig_ab=datetime.date(2026, 1, 1),
+        acting_user=sachbearbeiterin_schulz,
+    )
     with pytest.raises(ValidationError):
         merge_persons(original, dublette, acting_user=sachbearbeiterin_schulz, grund=" ")
     merge_persons(original, dublette, acting_user=sachbearbeiterin_schulz, grund="Doppelt erfasst am Empfang")
@@ -162,4 +201,9 @@ def test_leistungsbezug_keeps_its_start_while_uninterrupted(sachbearbeiterin_sch
     start_leistungsbezug(bg_krause, ab=datetime.date(2026, 9, 1), acting_user=sachbearbeiterin_schulz)
     bg_krause.refresh_from_db()
     assert bg_krause.leistungsbezug_seit == datetime.date(2026, 9, 1)
-    assert AuditEvent.objects.filter(typ=AuditEvent.Typ.BG_GEAENDERT, bedarfsgemeinschaft_id=bg_krause.pk).count() == 4
+    assert (
+        AuditEvent.objects.filter(
+            typ=AuditEvent.Typ.BG_GEAENDERT, bedarfsgemeinschaft_id=bg_krause.pk
+        ).count()
+        == 4
+    )

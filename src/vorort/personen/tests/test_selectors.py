@@ -19,15 +19,17 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("persona", "sieht_krause", "sieht_mueller"),
     [
-        ("sachbearbeiterin_schulz", True, False),   # team Leistung 1 is zuständig for Krause
-        ("sachbearbeiter_braun", False, True),      # team Leistung 2 for Müller
-        ("teamleitung_weber", True, False),         # Teamleitung of team 1 only
-        ("datenschutz_wagner", False, False),       # reads the log, not the files
-        ("admin_adam", False, False),               # administers users, not cases
-        ("nachbar_nora", False, False),             # another Mandant: never
+        ("sachbearbeiterin_schulz", True, False),  # team Leistung 1 is zuständig for Krause
+        ("sachbearbeiter_braun", False, True),  # team Leistung 2 for Müller
+        ("teamleitung_weber", True, False),  # Teamleitung of team 1 only
+        ("datenschutz_wagner", False, False),  # reads the log, not the files
+        ("admin_adam", False, False),  # administers users, not cases
+        ("nachbar_nora", False, False),  # another Mandant: never
     ],
 )
-def test_bg_and_person_visibility(persona, sieht_krause, sieht_mueller, request, bg_krause, bg_mueller, bg_nachbar):
+def test_bg_and_person_visibility(
+    persona, sieht_krause, sieht_mueller, request, bg_krause, bg_mueller, bg_nachbar
+):
     user = request.getfixturevalue(persona)
     sichtbar = set(Bedarfsgemeinschaft.objects.visible_to(user).values_list("nummer", flat=True))
     assert ("15088BG0000042" in sichtbar) is sieht_krause
@@ -39,7 +41,9 @@ def test_bg_and_person_visibility(persona, sieht_krause, sieht_mueller, request,
         assert not Person.objects.visible_to(user).filter(mandant=bg_nachbar.mandant).exists()
 
 
-def test_geschaeftsfuehrung_sees_all_cases_of_its_own_mandant_only(testkreis, bg_krause, bg_mueller, bg_nachbar):
+def test_geschaeftsfuehrung_sees_all_cases_of_its_own_mandant_only(
+    testkreis, bg_krause, bg_mueller, bg_nachbar
+):
     chefin = UserFactory(mandant=testkreis, rollen=[Rolle.GESCHAEFTSFUEHRUNG])
     assert set(Bedarfsgemeinschaft.objects.visible_to(chefin)) == {bg_krause, bg_mueller}
 
@@ -52,17 +56,25 @@ def test_personal_zustaendigkeit_without_team(testkreis, bg_mueller):
     assert list(Bedarfsgemeinschaft.objects.visible_to(fallmanager)) == [bg_mueller]
 
 
-def test_person_without_bg_is_visible_at_intake_within_the_mandant(testkreis, sachbearbeiterin_schulz, nachbar_nora):
+def test_person_without_bg_is_visible_at_intake_within_the_mandant(
+    testkreis, sachbearbeiterin_schulz, nachbar_nora
+):
     neu = PersonFactory(mandant=testkreis, nachname="Neumann")
     assert Person.objects.visible_to(sachbearbeiterin_schulz).filter(pk=neu.pk).exists()
     assert not Person.objects.visible_to(nachbar_nora).filter(pk=neu.pk).exists()
 
 
-def test_access_records_the_read_and_hides_forbidden_as_missing(sachbearbeiterin_schulz, bg_krause, bg_mueller):
+def test_access_records_the_read_and_hides_forbidden_as_missing(
+    sachbearbeiterin_schulz, bg_krause, bg_mueller
+):
     krause = bg_krause.mitgliedschaften.get().person
     assert access_person_by_id(sachbearbeiterin_schulz, krause.pk, zweck="Personenakte") == krause
     event = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSON_GELESEN)
-    assert (event.acting_user, event.person_id, event.zweck) == (sachbearbeiterin_schulz, krause.pk, "Personenakte")
+    assert (event.acting_user, event.person_id, event.zweck) == (
+        sachbearbeiterin_schulz,
+        krause.pk,
+        "Personenakte",
+    )
 
     mueller = bg_mueller.mitgliedschaften.first().person
     with pytest.raises(NotFound) as forbidden:
@@ -80,17 +92,19 @@ def test_access_records_the_read_and_hides_forbidden_as_missing(sachbearbeiterin
     [
         ("Krause", True),
         ("krause karl", True),
-        ("Kraus", True),               # prefix
-        ("Krauze", True),              # typo, same Kölner Phonetik
+        ("Kraus", True),  # prefix
+        ("Krauze", True),  # typo, same Kölner Phonetik
         ("Karl 04.05.1979", True),
         ("04.05.1979", True),
         ("15088BG0000042", True),
         ("Krause 05.04.1979", False),  # another birth date
         ("Schmidt", False),
-        ("31.02.1980", False),         # no such date: no error, no hit
+        ("31.02.1980", False),  # no such date: no error, no hit
     ],
 )
-def test_search_finds_by_name_typo_birthdate_and_numbers(query, gefunden, sachbearbeiterin_schulz, bg_krause, bg_nachbar):
+def test_search_finds_by_name_typo_birthdate_and_numbers(
+    query, gefunden, sachbearbeiterin_schulz, bg_krause, bg_nachbar
+):
     treffer = search_persons(sachbearbeiterin_schulz, query)
     namen = [(t.person.nachname, t.person.mandant_id) for t in treffer]
     assert (("Krause", bg_krause.mandant_id) in namen) is gefunden
@@ -104,14 +118,18 @@ def test_search_folds_umlauts_both_ways(testkreis, sachbearbeiter_braun, bg_muel
 
 def test_search_by_kundennummer_and_audit(sachbearbeiterin_schulz, bg_krause):
     krause = bg_krause.mitgliedschaften.get().person
-    assert [t.person for t in search_persons(sachbearbeiterin_schulz, krause.kundennummer.lower())] == [krause]
+    assert [t.person for t in search_persons(sachbearbeiterin_schulz, krause.kundennummer.lower())] == [
+        krause
+    ]
     event = AuditEvent.objects.filter(typ=AuditEvent.Typ.PERSONENSUCHE).latest("seq")
     assert event.details == {"suchbegriff": krause.kundennummer.lower(), "treffer": 1, "art": "Merkmal"}
 
 
 def test_search_ranks_exact_names_first(testkreis, sachbearbeiterin_schulz):
     for nachname in ("Meier", "Mayer", "Maier", "Meierhofer", "Mertens"):
-        PersonFactory(mandant=testkreis, nachname=nachname, vorname="Uwe", geburtsdatum=datetime.date(1970, 1, 1))
+        PersonFactory(
+            mandant=testkreis, nachname=nachname, vorname="Uwe", geburtsdatum=datetime.date(1970, 1, 1)
+        )
     treffer = [t.person.nachname for t in search_persons(sachbearbeiterin_schulz, "Meier")]
     assert treffer[0] == "Meier"
     assert {"Mayer", "Maier", "Meierhofer"} <= set(treffer)

@@ -20,6 +20,9 @@ class Command(BaseCommand):
             self.stderr.write(f"FEHLER: {problem}")
         if problems:
             raise CommandError(
-                f"Protokoll manipuliert oder beschädigt: {len(problems)} Abweichung(en) in {checked} Einträgen."
+                f"Protokoll manipuliert oder beschädigt: {len(problems)} Abweichung(en) "
+                f"in {checked} Einträgen."
             )
-        self.stdout.write(self.style.SUCCESS(f"Protokoll in Ordnung: {checked} Einträge, alle Ketten geschlossen."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Protokoll in Ordnung: {checked} Einträge, alle Ketten geschlossen.")
+        )

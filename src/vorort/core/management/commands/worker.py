@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Startet den Hintergrund-Worker für alle Warteschlangen."
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch", action="store_true", help="alle offenen Aufträge abarbeiten, dann beenden")
+        parser.add_argument(
+            "--batch", action="store_true", help="alle offenen Aufträge abarbeiten, dann beenden"
+        )
 
     def handle(self, *args, batch: bool, **options):
         call_command("db_worker", queue_name="*", batch=batch, reload=False, interval=1, startup_delay=False)
