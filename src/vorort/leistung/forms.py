@@ -2,13 +2,48 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from django import forms
 
-from vorort.leistung.models import Antrag
+from vorort.core.forms import KernFormMixin, datumsfeld
+from vorort.leistung.models import Antrag, AntragPerson, Einkommen
+
+GELD_FELDER = {
+    "wohnflaeche_m2", "kaltmiete_m", "heizkosten_m", "mehrbedarf_ernaehrung_m", "mehrbedarf_unabweisbar_m",
+    "vermoegen",
+}
 
 
-class AntragForm(forms.ModelForm):
+def _geldfelder_deutsch(form: forms.BaseForm) -> None:
+    """Amounts are typed and shown the German way (420,50; 1.234,56)."""
+    for name, field in form.fields.items():
+        if name in GELD_FELDER or isinstance(field, forms.DecimalField):
+            attrs = {k: v for k, v in field.widget.attrs.items() if k not in ("step", "min", "max")}
+            field.localize = True
+            field.widget = forms.TextInput(attrs=attrs | {"inputmode": "decimal"})
+            field.widget.is_localized = True
+
+
+class AntragNeuForm(KernFormMixin, forms.Form):
+    art = forms.ChoiceField(
+        label="Art des Antrags", choices=Antrag.Art.choices, initial=Antrag.Art.ERSTANTRAG)
+    antragsdatum = datumsfeld("Antragsdatum (Eingang)", error_messages={
+        "required": "Bitte das Eingangsdatum des Antrags angeben (§ 37 Abs. 2 SGB II)."})
+    leistungsbeginn = datumsfeld("Leistungsbeginn", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leistungsbeginn"].help_text = (
+            "Leer: der Erste des Antragsmonats. Format TT.MM.JJJJ, z. B. 01.03.2023"
+        )
+
+
+class AntragForm(KernFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    antragsdatum = datumsfeld("Antragsdatum")
+    leistungsbeginn = datumsfeld("Leistungsbeginn")
 
     class Meta:
         model = Antrag
@@ -17,13 +52,92 @@ class AntragForm(forms.ModelForm):
             "kaltmiete_m", "heizkosten_m", "warmwasser_dezentral", "kostensenkung_laeuft", "kontoinhaber", "iban",
             "bic", "kdu_an_vermieter", "vermieter_name", "vermieter_iban", "vermieter_bic",
         ]
-        widgets = {"antragsdatum": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "leistungsbeginn": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _geldfelder_deutsch(self)
+        # A hint next to a checkbox wraps word by word; the label says it in one line.
+        self.fields["vorlaeufig"].label = (
+            "Vorläufige Entscheidung (§ 41a SGB II, Bewilligungszeitraum 6 Monate)")
+        self.fields["vorlaeufig"].help_text = ""
 
     def validate_constraints(self):
         """Plausibility is checked by the action, with a German message per field (check_antrag_fakten)."""
 
 
-class ZahllaufForm(forms.Form):
+class AntragPersonForm(KernFormMixin, forms.ModelForm):
+    """One person's facts: Mehrbedarfe (§ 21 SGB II), schooling (§ 11b Abs. 2b) and assets (§ 12)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = AntragPerson
+        fields = [
+            "alleinerziehend", "schwanger_ab_13_woche", "mehrbedarf_behinderung", "mehrbedarf_ernaehrung_m",
+            "mehrbedarf_unabweisbar_m", "schueler_student_azubi", "vermoegen",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _geldfelder_deutsch(self)
+        for name in ("mehrbedarf_ernaehrung_m", "mehrbedarf_unabweisbar_m", "vermoegen"):
+            self.fields[name].error_messages["required"] = "Bitte einen Betrag eintragen (0 für keinen)."
+
+    def validate_constraints(self):
+        """Negative amounts are refused by the action with a German message (update_antrag_person)."""
+
+
+class MonatsFeld(forms.CharField):
+    """A month typed as MM.JJJJ (or JJJJ-MM); cleaned to its first day."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", "Format MM.JJJJ, z. B. 03.2023")
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(inputmode="numeric", autocomplete="off")
+
+    def prepare_value(self, value):
+        return f"{value:%m.%Y}" if isinstance(value, date) else value
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None
+        treffer = re.fullmatch(r"(\d{1,2})[./](\d{4})", text) or re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+        if treffer is None:
+            raise forms.ValidationError("Bitte den Monat im Format MM.JJJJ angeben, z. B. 03.2023.")
+        a, b = treffer.groups()
+        jahr, monat = (int(b), int(a)) if len(b) == 4 else (int(a), int(b))
+        if not 1 <= monat <= 12:
+            raise forms.ValidationError(f"Den Monat {monat:02d} gibt es nicht; bitte 01 bis 12 angeben.")
+        return date(jahr, monat, 1)
+
+
+class EinkommenForm(KernFormMixin, forms.Form):
+    """An income of the person for a month or from a month on; checks of amounts live in add_einkommen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    art = forms.ChoiceField(label="Art des Einkommens", choices=Einkommen.Art.choices)
+    monat_ab = MonatsFeld(label="Monat des Zuflusses (ab)", error_messages={"required": (
+        "Bitte den Monat des Zuflusses angeben: Einkommen wird in dem Monat berücksichtigt, "
+        "in dem es zufließt (§ 11 Abs. 2 SGB II).")})
+    monat_bis = MonatsFeld(
+        label="bis Monat", required=False, help_text="Leer: das Einkommen fließt weiter zu.")
+    brutto = forms.DecimalField(label="Betrag brutto (€/Monat)", max_digits=12, decimal_places=2,
+                                error_messages={"required": "Bitte den Bruttobetrag eintragen."})
+    netto = forms.DecimalField(label="Betrag netto (€/Monat)", max_digits=12, decimal_places=2,
+                               required=False,
+                               help_text="Leer: wie brutto (z. B. Unterhalt, Rente).")
+    absetzbetraege = forms.DecimalField(label="nachgewiesene Absetzbeträge (€/Monat)", max_digits=12,
+                                        decimal_places=2, required=False,
+                                        help_text="§ 11b Abs. 1 S. 1 Nr. 3–5 SGB II")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _geldfelder_deutsch(self)
+
+
+class ZahllaufForm(KernFormMixin, forms.Form):
     monat = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", label="Zahlmonat (JJJJ-MM)",
-                             error_messages={"invalid": "Bitte den Monat als JJJJ-MM angeben, z. B. 2026-03."})
+                             help_text="z. B. 2026-03 für März 2026",
+                             error_messages={"invalid": "Bitte den Monat als JJJJ-MM angeben, z. B. 2026-03.",
+                                             "required": "Bitte den Zahlmonat angeben, z. B. 2026-03."})

@@ -12,7 +12,17 @@ from vorort.core.audit import record_event
 from vorort.core.exceptions import NotFound
 from vorort.core.models import AuditEvent, User
 from vorort.leistung.eingabe import plus_monate
-from vorort.leistung.models import Antrag, Berechnung, Bewilligung, Unterlage, Zahllauf, Zahlung
+from vorort.leistung.models import (
+    Antrag,
+    AntragPerson,
+    Berechnung,
+    Bewilligung,
+    Schreiben,
+    Unterlage,
+    Zahllauf,
+    Zahlung,
+    Zahlungsdatei,
+)
 
 
 def access_antrag_by_id(user: User, antrag_id: int, *, zweck: str = "") -> Antrag:
@@ -27,9 +37,35 @@ def access_antrag_by_id(user: User, antrag_id: int, *, zweck: str = "") -> Antra
     return antrag
 
 
+def access_antrag_person(user: User, antrag_id: int, person_id: int) -> AntragPerson:
+    """Return one person's facts in an Antrag the user may see; other persons look missing."""
+    antrag = access_antrag_by_id(user, antrag_id)
+    try:
+        personen = antrag.personen.select_related("person", "antrag__bedarfsgemeinschaft")
+        return personen.get(person_id=person_id)
+    except AntragPerson.DoesNotExist:
+        raise NotFound("Person im Antrag nicht gefunden.") from None
+
+
+def antraege_for_bg(user: User, bg_id: int) -> QuerySet[Antrag]:
+    antraege = Antrag.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id)
+    return antraege.select_related("bedarfsgemeinschaft")
+
+
+def berechnungen_for_bg(user: User, bg_id: int) -> QuerySet[Berechnung]:
+    return Berechnung.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id).select_related(
+        "antrag", "erstellt_von")
+
+
+def bewilligungen_for_bg(user: User, bg_id: int) -> QuerySet[Bewilligung]:
+    return Bewilligung.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id).select_related(
+        "bedarfsgemeinschaft", "erstellt_von", "freigegeben_von")
+
+
 def access_berechnung_by_id(user: User, berechnung_id: int) -> Berechnung:
     try:
-        return Berechnung.objects.visible_to(user).select_related("antrag", "erstellt_von").get(pk=berechnung_id)
+        return Berechnung.objects.visible_to(user).select_related(
+            "antrag", "antrag__bedarfsgemeinschaft", "erstellt_von").get(pk=berechnung_id)
     except Berechnung.DoesNotExist:
         raise NotFound("Berechnung nicht gefunden.") from None
 
@@ -40,6 +76,22 @@ def access_bewilligung_by_id(user: User, bewilligung_id: int) -> Bewilligung:
             "antrag", "bedarfsgemeinschaft", "erstellt_von", "freigegeben_von").get(pk=bewilligung_id)
     except Bewilligung.DoesNotExist:
         raise NotFound("Bewilligung nicht gefunden.") from None
+
+
+def access_schreiben_by_id(user: User, schreiben_id: int) -> Schreiben:
+    """Return a letter of a BG the user may see, with its filed Dokument; the read is recorded."""
+    if not user.has_perm("leistung.view_bewilligung") or not user.has_perm("akte.view_dokument"):
+        raise NotFound("Schreiben nicht gefunden.")
+    sichtbar = Bewilligung.objects.visible_to(user).values("bedarfsgemeinschaft_id")
+    try:
+        schreiben = Schreiben.objects.select_related("dokument").get(
+            pk=schreiben_id, mandant_id=user.mandant_id, bedarfsgemeinschaft_id__in=sichtbar)
+    except Schreiben.DoesNotExist:
+        raise NotFound("Schreiben nicht gefunden.") from None
+    record_event(AuditEvent.Typ.BG_GELESEN, acting_user=user,
+                 bedarfsgemeinschaft_id=schreiben.bedarfsgemeinschaft_id,
+                 zweck=f"Schreiben geöffnet: {schreiben.dokument.titel}")
+    return schreiben
 
 
 def zahllaeufe_for_mandant(user: User) -> QuerySet[Zahllauf]:
@@ -53,6 +105,15 @@ def access_zahllauf_by_id(user: User, zahllauf_id: int) -> Zahllauf:
         return zahllaeufe_for_mandant(user).get(pk=zahllauf_id)
     except Zahllauf.DoesNotExist:
         raise NotFound("Zahllauf nicht gefunden.") from None
+
+
+def access_zahlungsdatei(user: User, zahllauf_id: int, nummer: int) -> Zahlungsdatei:
+    """Return one SEPA file of a Zahllauf of the user's Mandant (payment runs are Mandant-wide)."""
+    zahllauf = access_zahllauf_by_id(user, zahllauf_id)
+    try:
+        return zahllauf.dateien.select_related("dokument", "zahllauf").get(nummer=nummer)
+    except Zahlungsdatei.DoesNotExist:
+        raise NotFound("Zahlungsdatei nicht gefunden.") from None
 
 
 @dataclass
@@ -93,6 +154,7 @@ def arbeitsvorrat_for_user(user: User, *, heute: date | None = None, limit: int 
 
 @dataclass
 class LeistungenDerBg:
+    bg_id: int
     antraege: list[Antrag]
     bewilligungen: list[Bewilligung]
     zahlungen: list[Zahlung]
@@ -107,6 +169,7 @@ def leistungen_for_bg(user: User, bg_id: int, *, limit: int = 24) -> LeistungenD
             mandant_id=user.mandant_id, bedarfsgemeinschaft_id__in=sichtbar.values("bedarfsgemeinschaft_id")
         )
     return LeistungenDerBg(
+        bg_id=bg_id,
         antraege=list(Antrag.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id)[:limit]),
         bewilligungen=list(
             Bewilligung.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id).select_related(

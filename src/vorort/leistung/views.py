@@ -12,24 +12,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from vorort.core.exceptions import InvalidTransition, NotAllowed
 from vorort.leistung import actions
 from vorort.leistung.erklaerung import erklaerung
-from vorort.leistung.forms import AntragForm, ZahllaufForm
-from vorort.leistung.models import Bewilligung
+from vorort.leistung.forms import AntragForm, AntragNeuForm, AntragPersonForm, EinkommenForm, ZahllaufForm
+from vorort.leistung.models import NULL, AntragPerson, Bewilligung, Buchung, Zahlung
 from vorort.leistung.selectors import (
     access_antrag_by_id,
+    access_antrag_person,
     access_berechnung_by_id,
     access_bewilligung_by_id,
+    access_schreiben_by_id,
     access_zahllauf_by_id,
+    access_zahlungsdatei,
     arbeitsvorrat_for_user,
     zahllaeufe_for_mandant,
 )
 from vorort.leistung.zahllauf import start_zahllauf
+from vorort.personen.selectors import access_bg_by_id
 
 
 def _fehler(request: HttpRequest, exc: Exception) -> None:
@@ -38,9 +42,40 @@ def _fehler(request: HttpRequest, exc: Exception) -> None:
         messages.error(request, text)
 
 
+def _an_felder(form, exc: ValidationError) -> None:
+    """Put the action's German messages next to their fields; others above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for feld, texte in exc.message_dict.items():
+        form.add_error(feld if feld in form.fields else None, texte)
+
+
+def _datei(dokument, *, anzeigen: bool = False) -> FileResponse:
+    return FileResponse(dokument.datei.open("rb"), as_attachment=not anzeigen, filename=dokument.dateiname,
+                        content_type=dokument.mime_type)
+
+
 @login_required
 def arbeitsvorrat(request: HttpRequest) -> HttpResponse:
     return render(request, "leistung/arbeitsvorrat.html", {"vorrat": arbeitsvorrat_for_user(request.user)})
+
+
+@login_required
+def antrag_neu(request: HttpRequest, bg_id: int) -> HttpResponse:
+    bg = access_bg_by_id(request.user, bg_id)
+    form = AntragNeuForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            antrag = actions.create_antrag(bg, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _an_felder(form, exc)
+        except NotAllowed as exc:
+            _fehler(request, exc)
+        else:
+            messages.success(request, "Antrag aufgenommen. Bitte die Angaben prüfen und ergänzen.")
+            return redirect("leistung:antrag", antrag_id=antrag.pk)
+    return render(request, "leistung/antrag_neu.html", {"bg": bg, "form": form})
 
 
 @login_required
@@ -52,10 +87,9 @@ def antrag_detail(request: HttpRequest, antrag_id: int) -> HttpResponse:
         try:
             actions.update_antrag(antrag, version=form.cleaned_data["version"], acting_user=request.user, **felder)
         except ValidationError as exc:
-            for feld, texte in exc.message_dict.items():
-                form.add_error(feld if feld in form.fields else None, texte)
+            _an_felder(form, exc)
         except actions.AntragKonflikt as exc:
-            messages.error(request, str(exc))
+            form.add_error(None, str(exc))
         except (NotAllowed, InvalidTransition) as exc:
             _fehler(request, exc)
         else:
@@ -67,6 +101,66 @@ def antrag_detail(request: HttpRequest, antrag_id: int) -> HttpResponse:
         "berechnungen": antrag.berechnungen.select_related("erstellt_von")[:10],
         "bewilligungen": antrag.bewilligungen.select_related("erstellt_von", "freigegeben_von"),
     })
+
+
+def _person_seite(request: HttpRequest, ap: AntragPerson, fakten: AntragPersonForm,
+                  einkommen: EinkommenForm) -> HttpResponse:
+    antrag = ap.antrag
+    return render(request, "leistung/antrag_person.html", {
+        "antrag": antrag, "ap": ap, "fakten": fakten, "einkommen_form": einkommen,
+        "einkommen": antrag.einkommen.filter(person_id=ap.person_id).order_by("monat_ab"),
+    })
+
+
+@login_required
+def antrag_person(request: HttpRequest, antrag_id: int, person_id: int) -> HttpResponse:
+    """One person's facts in the Antrag (Mehrbedarfe, schooling, assets) and their incomes."""
+    ap = access_antrag_person(request.user, antrag_id, person_id)
+    antrag = ap.antrag
+    fakten = AntragPersonForm(request.POST or None, instance=ap, initial={"version": antrag.version})
+    if request.method == "POST" and fakten.is_valid():
+        felder = {f: fakten.cleaned_data[f] for f in fakten.Meta.fields if f in fakten.changed_data}
+        try:
+            actions.update_antrag_person(antrag, person_id, version=fakten.cleaned_data["version"],
+                                         acting_user=request.user, **felder)
+        except ValidationError as exc:
+            _an_felder(fakten, exc)
+        except actions.AntragKonflikt as exc:
+            fakten.add_error(None, str(exc))
+        except (NotAllowed, InvalidTransition) as exc:
+            fakten.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Angaben zu {ap.person.name} gespeichert.")
+            return redirect("leistung:antrag_person", antrag_id=antrag.pk, person_id=person_id)
+    return _person_seite(request, ap, fakten, EinkommenForm(initial={"version": antrag.version}))
+
+
+@login_required
+@require_POST
+def einkommen_neu(request: HttpRequest, antrag_id: int, person_id: int) -> HttpResponse:
+    ap = access_antrag_person(request.user, antrag_id, person_id)
+    antrag = ap.antrag
+    form = EinkommenForm(request.POST)
+    if form.is_valid():
+        daten = form.cleaned_data
+        try:
+            actions.add_einkommen(
+                antrag, version=daten["version"], acting_user=request.user, person_id=person_id,
+                art=daten["art"], monat_ab=daten["monat_ab"], monat_bis=daten["monat_bis"],
+                brutto=daten["brutto"], netto=daten["netto"],
+                absetzbetraege=daten["absetzbetraege"] if daten["absetzbetraege"] is not None else NULL,
+            )
+        except ValidationError as exc:
+            _an_felder(form, exc)
+        except actions.AntragKonflikt as exc:
+            form.add_error(None, str(exc))
+        except (NotAllowed, InvalidTransition) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Einkommen von {ap.person.name} erfasst.")
+            return redirect("leistung:antrag_person", antrag_id=antrag.pk, person_id=person_id)
+    fakten = AntragPersonForm(instance=ap, initial={"version": antrag.version})
+    return _person_seite(request, ap, fakten, form)
 
 
 @login_required
@@ -123,9 +217,15 @@ def bewilligung_detail(request: HttpRequest, bewilligung_id: int) -> HttpRespons
     return render(request, "leistung/bewilligung.html", {
         "bewilligung": bewilligung, "betraege": bewilligung.betraege.select_related("person"),
         "schreiben": bewilligung.schreiben.select_related("dokument"),
+        # The maker sees the button too: the action refuses with the reason (Vier-Augen-Prinzip).
         "darf_freigeben": bewilligung.status == Bewilligung.Status.FREIGABE_AUSSTEHEND
-        and bewilligung.erstellt_von_id != request.user.pk and request.user.has_perm("leistung.release_bewilligung"),
+        and request.user.has_perm("leistung.release_bewilligung"),
     })
+
+
+@login_required
+def schreiben_datei(request: HttpRequest, schreiben_id: int) -> FileResponse:
+    return _datei(access_schreiben_by_id(request.user, schreiben_id).dokument)
 
 
 @login_required
@@ -172,5 +272,15 @@ def zahllauf_liste(request: HttpRequest) -> HttpResponse:
 def zahllauf_detail(request: HttpRequest, zahllauf_id: int) -> HttpResponse:
     zahllauf = access_zahllauf_by_id(request.user, zahllauf_id)
     template = "leistung/_zahllauf_status.html" if request.headers.get("HX-Request") else "leistung/zahllauf.html"
-    return render(request, template, {"zahllauf": zahllauf, "job": zahllauf.job,
-                                      "dateien": zahllauf.dateien.select_related("dokument")})
+    bericht = zahllauf.bericht or {}
+    return render(request, template, {
+        "zahllauf": zahllauf, "job": zahllauf.job, "dateien": zahllauf.dateien.select_related("dokument"),
+        "buchungen": [(Buchung.Art(a).label, w) for a, w in bericht.get("buchungen_nach_art", {}).items()],
+        "zahlungen": [(Zahlung.Empfaenger(e).label, w)
+                      for e, w in bericht.get("zahlungen_nach_empfaenger", {}).items()],
+    })
+
+
+@login_required
+def zahlungsdatei(request: HttpRequest, zahllauf_id: int, nummer: int) -> FileResponse:
+    return _datei(access_zahlungsdatei(request.user, zahllauf_id, nummer).dokument)

@@ -1,0 +1,150 @@
+"""Screens to take up an Antrag and record each person's facts and incomes.
+
+Messages stand next to the field, entries are kept on error, and an edit based on an old version
+of the Antrag is refused without overwriting anything (optimistic locking, as for the household).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from conftest import anmelden
+from django.urls import reverse
+
+from vorort.core.models import AuditEvent
+from vorort.leistung import actions
+from vorort.leistung.models import Antrag, Einkommen
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def krause(bg_krause):
+    return bg_krause.mitgliedschaften.get().person
+
+
+def person_url(antrag, person):
+    return reverse("leistung:antrag_person", args=[antrag.pk, person.pk])
+
+
+def einkommen_url(antrag, person):
+    return reverse("leistung:einkommen_neu", args=[antrag.pk, person.pk])
+
+
+def test_caseworker_takes_up_an_antrag_from_the_bg(client, sachbearbeiterin_schulz, bg_krause, krause_konto):
+    anmelden(client, sachbearbeiterin_schulz)
+    url = reverse("leistung:antrag_neu", args=[bg_krause.pk])
+    response = client.post(url, {"art": "erstantrag", "antragsdatum": "31.02.2023"})
+    assert "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein" in response.content.decode()
+    assert Antrag.objects.count() == 0
+    response = client.post(url, {"art": "erstantrag", "antragsdatum": "15.03.2023"})
+    antrag = Antrag.objects.get()
+    assert response.url == reverse("leistung:antrag", args=[antrag.pk])
+    # § 37 Abs. 2 S. 2 SGB II: the application reaches back to the first of the month.
+    assert antrag.leistungsbeginn == date(2023, 3, 1)
+    assert antrag.iban == krause_konto.iban
+    assert antrag.erstellt_von == sachbearbeiterin_schulz
+
+
+def test_other_team_and_other_mandant_get_404(client, sachbearbeiter_braun, nachbar_nora, antrag_v01, krause):
+    for user in (sachbearbeiter_braun, nachbar_nora):
+        client.logout()
+        anmelden(client, user)
+        assert client.get(person_url(antrag_v01, krause)).status_code == 404
+        assert client.post(einkommen_url(antrag_v01, krause), {"version": 1}).status_code == 404
+        neu = reverse("leistung:antrag_neu", args=[antrag_v01.bedarfsgemeinschaft_id])
+        assert client.get(neu).status_code == 404
+
+
+def test_person_facts_are_saved_and_negative_amounts_refused_next_to_the_field(
+    client, sachbearbeiterin_schulz, antrag_v01, krause
+):
+    anmelden(client, sachbearbeiterin_schulz)
+    daten = {"version": antrag_v01.version, "mehrbedarf_ernaehrung_m": "0", "mehrbedarf_unabweisbar_m": "0",
+             "vermoegen": "-1.500,00", "schueler_student_azubi": "on"}
+    response = client.post(person_url(antrag_v01, krause), daten)
+    seite = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_vermoegen-fehler"' in seite
+    assert "Der Betrag darf nicht negativ sein (eingegeben: -1.500,00 €)." in seite
+    assert 'value="-1.500,00"' in seite, "the entry is kept"
+    ap = antrag_v01.personen.get()
+    assert (ap.vermoegen, ap.schueler_student_azubi) == (Decimal("0.00"), False)
+
+    response = client.post(person_url(antrag_v01, krause), daten | {"vermoegen": "12.000,50"})
+    assert response.status_code == 302
+    ap.refresh_from_db()
+    assert (ap.vermoegen, ap.schueler_student_azubi) == (Decimal("12000.50"), True)
+    antrag_v01.refresh_from_db()
+    assert antrag_v01.version == 2
+    event = AuditEvent.objects.filter(typ=AuditEvent.Typ.ANTRAG_GEAENDERT).latest("pk")
+    assert event.acting_user == sachbearbeiterin_schulz and event.person_id == krause.pk
+
+
+def test_person_facts_on_an_old_version_are_refused_and_nothing_is_overwritten(
+    client, sachbearbeiterin_schulz, teamleitung_weber, antrag_v01, krause
+):
+    actions.update_antrag_person(antrag_v01, krause.pk, version=1, acting_user=teamleitung_weber,
+                                 vermoegen=Decimal("500.00"))
+    anmelden(client, sachbearbeiterin_schulz)
+    response = client.post(person_url(antrag_v01, krause), {
+        "version": 1, "mehrbedarf_ernaehrung_m": "0", "mehrbedarf_unabweisbar_m": "0",
+        "vermoegen": "9.999,00"})
+    seite = response.content.decode()
+    assert response.status_code == 200
+    assert "inzwischen von Waltraud Weber geändert" in seite
+    assert 'value="9.999,00"' in seite
+    assert antrag_v01.personen.get().vermoegen == Decimal("500.00")
+
+
+@pytest.mark.parametrize(("eingabe", "feld", "meldung"), [
+    ({"monat_ab": ""}, "monat_ab", "Bitte den Monat des Zuflusses angeben"),
+    ({"monat_ab": "13.2023"}, "monat_ab", "Den Monat 13 gibt es nicht"),
+    ({"brutto": "-10,00"}, "brutto", "Der Betrag darf nicht negativ sein."),
+    ({"netto": "900,00"}, "netto", "Der Nettobetrag (900,00 €) ist höher als der Bruttobetrag (800,00 €)."),
+    ({"monat_bis": "01.2023"}, "monat_bis", "Der letzte Monat liegt vor dem ersten Monat."),
+])
+def test_income_errors_stand_next_to_the_field_and_entries_are_kept(
+    client, sachbearbeiterin_schulz, antrag_v01, krause, eingabe, feld, meldung
+):
+    anmelden(client, sachbearbeiterin_schulz)
+    daten = {"version": 1, "art": "erwerb", "monat_ab": "03.2023", "brutto": "800,00", "netto": "640,00"}
+    daten |= eingabe
+    response = client.post(einkommen_url(antrag_v01, krause), daten)
+    seite = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="id_{feld}-fehler"' in seite
+    assert meldung in seite
+    assert all(f'value="{wert}"' in seite for wert in eingabe.values() if wert), "the entries are kept"
+    assert Einkommen.objects.count() == 0
+    antrag_v01.refresh_from_db()
+    assert antrag_v01.version == 1
+
+
+def test_income_is_recorded_for_its_month(client, sachbearbeiterin_schulz, antrag_v01, krause):
+    anmelden(client, sachbearbeiterin_schulz)
+    response = client.post(einkommen_url(antrag_v01, krause), {
+        "version": 1, "art": "erwerb", "monat_ab": "03.2023", "monat_bis": "2023-05", "brutto": "1.200,00",
+        "netto": "950,00"})
+    assert response.status_code == 302
+    einkommen = Einkommen.objects.get()
+    assert (einkommen.person_id, einkommen.art, einkommen.monat_ab, einkommen.monat_bis) == (
+        krause.pk, Einkommen.Art.ERWERB, date(2023, 3, 1), date(2023, 5, 1))
+    assert (einkommen.brutto, einkommen.netto) == (Decimal("1200.00"), Decimal("950.00"))
+    seite = client.get(person_url(antrag_v01, krause)).content.decode()
+    assert "1.200,00\u00a0€" in seite and "ab 03/2023 bis 05/2023" in seite
+
+
+def test_income_on_an_old_version_is_refused(
+    client, sachbearbeiterin_schulz, teamleitung_weber, antrag_v01, krause
+):
+    actions.update_antrag(antrag_v01, version=1, acting_user=teamleitung_weber, heizkosten_m=Decimal("80.00"))
+    anmelden(client, sachbearbeiterin_schulz)
+    response = client.post(einkommen_url(antrag_v01, krause), {
+        "version": 1, "art": "rente", "monat_ab": "03.2023", "brutto": "300,00"})
+    seite = response.content.decode()
+    assert "inzwischen von Waltraud Weber geändert" in seite
+    assert 'value="300,00"' in seite
+    assert Einkommen.objects.count() == 0
