@@ -18,6 +18,8 @@ later rules (changes, Minderungen, Aufrechnungen, one-off payments) add lines of
 from __future__ import annotations
 
 import json
+import queue
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from datetime import date, timedelta
@@ -33,10 +35,19 @@ from vorort.core.audit import record_event
 from vorort.core.exceptions import NotAllowed
 from vorort.core.models import AuditEvent, BackgroundJob, Mandant, User
 from vorort.leistung.eingabe import monatsanfang
-from vorort.leistung.models import NULL, Bewilligung, Buchung, Leistungsbetrag, Zahllauf, Zahlung, Zahlungsdatei
+from vorort.leistung.models import (
+    NULL,
+    Bewilligung,
+    Buchung,
+    Leistungsbetrag,
+    Zahllauf,
+    Zahlung,
+    Zahlungsdatei,
+)
 from vorort.leistung.sepa import Ueberweisung, build_pain001
 
 CHUNK = 10_000
+ARBEITER = 2
 SEPA_MAX_JE_DATEI = 100_000
 JOB_ART = "zahllauf"
 BUCHUNG_SPALTEN = (
@@ -138,12 +149,21 @@ def start_zahllauf(
     return zahllauf, True
 
 
+def arbeiter_fuer(gewuenscht: int) -> int:
+    """Chunks booked at once: parallel connections on PostgreSQL; SQLite has one writer, so one."""
+    return max(1, gewuenscht) if connection.vendor == "postgresql" else 1
+
+
 def run_zahllauf(
-    zahllauf: Zahllauf, *, chunk: int = CHUNK, fortschritt: Callable[[int, int], None] | None = None
+    zahllauf: Zahllauf, *, chunk: int = CHUNK, arbeiter: int = 1,
+    fortschritt: Callable[[int, int], None] | None = None,
 ) -> Zahllauf:
     """Book and pay every due BG in chunks of BG ids, then finish the run; resumes where a crash stopped it.
 
     A resumed run walks all BGs again: chunks that were committed find nothing open and write nothing.
+    With `arbeiter` > 1 (PostgreSQL only), that many chunks are booked at once, each on its own
+    connection in its own transaction; the server's work per row (foreign-key checks at commit,
+    index maintenance) then uses both cores (decision 0421).
     """
     zahllauf.refresh_from_db()
     if zahllauf.status == Zahllauf.Status.ABGESCHLOSSEN:
@@ -153,18 +173,79 @@ def run_zahllauf(
     job.gesamt = _bewilligte(mandant_id, monat).values("bedarfsgemeinschaft_id").distinct().count()
     job.fortschritt = 0
     job.save(update_fields=["gesamt", "fortschritt"])
-    with job.running():
-        nach = 0
-        while bg_ids := naechste_bgs(mandant_id, monat, nach=nach, anzahl=chunk):
-            book_chunk(zahllauf, nach=nach, bis=bg_ids[-1])
-            nach = bg_ids[-1]
-            job.fortschritt += len(bg_ids)
+    sperre = threading.Lock()
+
+    def erledigt(anzahl: int) -> None:
+        with sperre:
+            job.fortschritt += anzahl
             BackgroundJob.objects.filter(pk=job.pk).update(fortschritt=job.fortschritt)
             if fortschritt is not None:
                 fortschritt(job.fortschritt, job.gesamt)
+
+    def bereiche():
+        nach = 0
+        while bg_ids := naechste_bgs(mandant_id, monat, nach=nach, anzahl=chunk):
+            yield nach, bg_ids[-1], len(bg_ids)
+            nach = bg_ids[-1]
+
+    with job.running():
+        anzahl_arbeiter = arbeiter_fuer(arbeiter)
+        if anzahl_arbeiter == 1:
+            for nach, bis, anzahl in bereiche():
+                book_chunk(zahllauf, nach=nach, bis=bis)
+                erledigt(anzahl)
+        else:
+            _parallel_buchen(zahllauf, bereiche(), anzahl_arbeiter, erledigt)
         zahllauf = finish_zahllauf(zahllauf)
         job.ergebnis = zahllauf.bericht
     return zahllauf
+
+
+def _parallel_buchen(zahllauf: Zahllauf, bereiche, arbeiter: int, erledigt: Callable[[int], None]) -> None:
+    """Book the ranges with `arbeiter` threads, each with its own connection; re-raise the first error."""
+    auftraege: queue.Queue = queue.Queue(maxsize=2 * arbeiter)
+    fehler: list[BaseException] = []
+
+    def arbeite() -> None:
+        try:
+            while (auftrag := auftraege.get()) is not None:
+                if fehler:
+                    continue
+                nach, bis, anzahl = auftrag
+                try:
+                    book_chunk(zahllauf, nach=nach, bis=bis)
+                    erledigt(anzahl)
+                except BaseException as exc:
+                    fehler.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=arbeite, name=f"zahllauf-{i}") for i in range(arbeiter)]
+    for thread in threads:
+        thread.start()
+    try:
+        for bereich in bereiche:
+            if fehler:
+                break
+            auftraege.put(bereich)
+    finally:
+        for _thread in threads:
+            auftraege.put(None)
+        for thread in threads:
+            thread.join()
+    if fehler:
+        raise fehler[0]
+
+
+def _sperren(zahllauf_id: int) -> Zahllauf:
+    """Lock the run for a chunk: shared with other chunks, exclusive against `finish_zahllauf` (FOR UPDATE).
+
+    SQLite has no row locks; its IMMEDIATE transactions serialise all writers.
+    """
+    if connection.vendor == "postgresql":
+        tabelle = connection.ops.quote_name(Zahllauf._meta.db_table)
+        return Zahllauf.objects.raw(f"SELECT * FROM {tabelle} WHERE id = %s FOR SHARE", [zahllauf_id])[0]
+    return Zahllauf.objects.get(pk=zahllauf_id)
 
 
 def _empfaenger_je_bg(mandant_id: int, monat: date, nach: int, bis: int) -> dict[int, tuple]:
@@ -188,11 +269,13 @@ def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
     """Book the open lines of the BGs with ids in (nach, bis] and create their Zahlungen; return their number.
 
     Set-based: the number of queries does not depend on the number of BGs (STYLE §3.4):
-    lock the run; unbooked due Leistungsbeträge of BGs not yet paid this month; open older ledger
+    lock the run (shared with other chunks); unbooked due Leistungsbeträge of BGs not yet paid this month; open older ledger
     lines of those BGs; bank details; insert Zahlungen (COPY on PostgreSQL); read their ids; insert
     Buchungen (COPY); and, only when there were older open lines, one UPDATE linking them.
     """
-    lauf = Zahllauf.objects.select_for_update().get(pk=zahllauf.pk)
+    lauf = _sperren(zahllauf.pk)
+    if lauf.status == Zahllauf.Status.ABGESCHLOSSEN:
+        return 0
     monat, mandant_id = lauf.zahlmonat, lauf.mandant_id
     schon_bezahlt = Zahlung.objects.filter(bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), zahlmonat=monat)
     betraege = (

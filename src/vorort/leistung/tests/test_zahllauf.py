@@ -119,7 +119,9 @@ def test_only_permitted_staff_start_a_run(testkreis, sachbearbeiterin_schulz, na
 
 def test_cli_writes_files_once_and_says_so(bewilligung_v01, testkreis, tmp_path, capsys):
     monat = f"{bewilligung_v01.von:%Y-%m}"
-    call_command("zahllauf", "--monat", monat, "--output", str(tmp_path), "--mandant", testkreis.kurzname)
+    # One worker: other connections do not see this test's transaction (parallel: test_zahllauf_chunk.py).
+    call_command("zahllauf", "--monat", monat, "--output", str(tmp_path), "--mandant", testkreis.kurzname,
+                 "--parallel", "1")
     dateien = sorted(p.name for p in tmp_path.iterdir())
     assert dateien == [f"sepa_{monat}_01.xml", f"zahllauf_{monat}_bericht.json"]
     erste = capsys.readouterr().out

@@ -8,12 +8,20 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from sepaxml import SepaTransfer
 
 from vorort.leistung.massendaten import seed_bewilligungen
 from vorort.leistung.models import Bewilligung, Buchung, Leistungsbetrag, Zahlung
 from vorort.leistung.sepa import SCHEMA, Ueberweisung, build_pain001
-from vorort.leistung.zahllauf import ZahllaufFehler, book_chunk, naechste_bgs, run_zahllauf, start_zahllauf
+from vorort.leistung.zahllauf import (
+    ZahllaufFehler,
+    arbeiter_fuer,
+    book_chunk,
+    naechste_bgs,
+    run_zahllauf,
+    start_zahllauf,
+)
 
 MONAT = datetime.date(2026, 3, 1)
 
@@ -78,6 +86,19 @@ def test_chunks_of_one_pay_like_one_chunk(testkreis):
     assert zahllauf.job.fortschritt == zahllauf.job.gesamt == 5
     assert Zahlung.objects.values("bedarfsgemeinschaft_id").distinct().count() == 5
     assert zahllauf.bericht["ueberweisungen"] == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_chunks_pay_each_bg_once(testkreis):
+    """On PostgreSQL two chunks are booked at once on two connections; SQLite books one after the other."""
+    assert arbeiter_fuer(2) == (2 if connection.vendor == "postgresql" else 1)
+    seed_bewilligungen(testkreis, 25, MONAT)
+    zahllauf = run_zahllauf(start_zahllauf(testkreis, MONAT, acting_user=None)[0], chunk=3, arbeiter=2)
+    assert zahllauf.job.fortschritt == zahllauf.job.gesamt == 25
+    assert Zahlung.objects.count() == Zahlung.objects.values("bedarfsgemeinschaft_id").distinct().count() == 25
+    assert Buchung.objects.filter(zahlung__isnull=True).count() == 0
+    assert zahllauf.bericht["abgestimmt"] is True
+    assert zahllauf.dateien.get().anzahl == 25
 
 
 def test_open_lines_without_a_bewilligung_stop_the_run(testkreis, bg_krause):

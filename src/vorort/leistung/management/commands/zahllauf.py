@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from vorort.core.models import BackgroundJob, Mandant
 from vorort.leistung.models import Zahllauf
-from vorort.leistung.zahllauf import run_zahllauf, start_zahllauf
+from vorort.leistung.zahllauf import ARBEITER, CHUNK, run_zahllauf, start_zahllauf
 
 
 class Command(BaseCommand):
@@ -22,9 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--monat", required=True, help="Zahlmonat JJJJ-MM")
         parser.add_argument("--output", required=True, help="Verzeichnis für SEPA-Datei und Laufbericht")
         parser.add_argument("--mandant", help="Kurzname des Mandanten (nötig, wenn es mehrere gibt)")
-        parser.add_argument("--chunk", type=int, default=2000, help="BGs je Transaktion")
+        parser.add_argument("--chunk", type=int, default=CHUNK, help="BGs je Transaktion")
+        parser.add_argument("--parallel", type=int, default=ARBEITER,
+                            help="gleichzeitig gebuchte Teile (nur PostgreSQL; SQLite bucht nacheinander)")
 
-    def handle(self, *args, monat: str, output: str, mandant: str | None, chunk: int, **options):
+    def handle(self, *args, monat: str, output: str, mandant: str | None, chunk: int, parallel: int,
+               **options):
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", monat):
             raise CommandError(f"--monat {monat!r}: bitte als JJJJ-MM angeben, z. B. 2026-03.")
         zahlmonat = date(int(monat[:4]), int(monat[5:]), 1)
@@ -56,7 +59,7 @@ class Command(BaseCommand):
             balken.n = erledigt
             balken.refresh()
 
-        zahllauf = run_zahllauf(zahllauf, chunk=chunk, fortschritt=fortschritt)
+        zahllauf = run_zahllauf(zahllauf, chunk=chunk, arbeiter=parallel, fortschritt=fortschritt)
         balken.close()
         for datei in zahllauf.dateien.select_related("dokument"):
             with datei.dokument.datei.open("rb") as quelle:
