@@ -19,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", personen_router)
+api.add_router("/", "vorort.api.leistung.router")
 
 
 @api.exception_handler(Http404)
