@@ -25,6 +25,8 @@ EINTRAEGE: list[Eintrag] = [
     Eintrag("Meine Aufgaben", "core:start", exact=True),
     Eintrag("Personensuche", "personen:suche", "personen.view_person"),
     Eintrag("Person anlegen", "personen:neu", "personen.add_person"),
+    Eintrag("Arbeitsvorrat Leistung", "leistung:arbeitsvorrat", "leistung.view_antrag", exact=True),
+    Eintrag("Zahlläufe", "leistung:zahllaeufe", "leistung.view_zahllauf"),
     Eintrag("Protokoll", "core:protokoll", "core.view_auditlog"),
     Eintrag("Benutzer/innen", "core:benutzer_liste", "core.manage_users"),
     Eintrag("Teams", "core:team_liste", "core.manage_users"),

@@ -169,10 +169,13 @@ def test_controlling_sees_counts_only(client, testkreis, bg_krause, bg_mueller):
     )
 
 
-def test_navigation_depends_on_role(client, sachbearbeiterin_schulz, datenschutz_wagner):
+def test_navigation_depends_on_role(client, sachbearbeiterin_schulz, teamleitung_weber, datenschutz_wagner):
     anmelden(client, sachbearbeiterin_schulz)
     labels = [e["label"] for e in client.get(reverse("core:start")).context["navigation"]]
-    assert labels == ["Meine Aufgaben", "Personensuche", "Person anlegen"]
+    assert labels == ["Meine Aufgaben", "Personensuche", "Person anlegen", "Arbeitsvorrat Leistung"]
+    anmelden(client, teamleitung_weber)
+    labels = [e["label"] for e in client.get(reverse("core:start")).context["navigation"]]
+    assert labels == ["Meine Aufgaben", "Personensuche", "Person anlegen", "Arbeitsvorrat Leistung", "Zahlläufe"]
     anmelden(client, datenschutz_wagner)
     navigation = client.get(reverse("core:protokoll")).context["navigation"]
     assert [(e["label"], e["current"]) for e in navigation] == [

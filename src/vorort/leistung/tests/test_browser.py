@@ -55,7 +55,8 @@ def anmelden(seite, base_url: str, username: str, device: TOTPDevice) -> None:
 
 
 def meldung(seite, text: str):
-    return seite.get_by_role("status").filter(has_text=text)
+    """A message box: errors are announced as `alert`, everything else as `status`."""
+    return seite.locator("[role=status], [role=alert]").filter(has_text=text)
 
 
 def test_antrag_to_bescheid_to_sepa_file(
