@@ -32,15 +32,33 @@ SEED = (
 
 def lauf(env: dict, n: int, ordner: Path) -> dict:
     """Seed (not timed), then time `vorort zahllauf` as its own process; its peak RSS comes from wait4."""
-    subprocess.run([PY, "-m", "vorort.cli", "migrate", "--no-input"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [PY, "-m", "vorort.cli", "migrate", "--no-input"], env=env, check=True, capture_output=True
+    )
     start = time.perf_counter()
-    subprocess.run([PY, "-m", "vorort.cli", "shell", "-c", SEED.format(n=n)], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [PY, "-m", "vorort.cli", "shell", "-c", SEED.format(n=n)], env=env, check=True, capture_output=True
+    )
     seed_s = time.perf_counter() - start
     last = os.getloadavg()[0]
     start = time.perf_counter()
-    prozess = subprocess.Popen([PY, "-m", "vorort.cli", "zahllauf", "--monat", "2026-03", "--output",
-                                str(ordner / "out"), "--chunk", str(CHUNK)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    prozess = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "vorort.cli",
+            "zahllauf",
+            "--monat",
+            "2026-03",
+            "--output",
+            str(ordner / "out"),
+            "--chunk",
+            str(CHUNK),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     ausgabe = prozess.stdout.read().decode()
     _pid, status, nutzung = os.wait4(prozess.pid, 0)
     prozess.returncode = os.waitstatus_to_exitcode(status)
@@ -49,9 +67,14 @@ def lauf(env: dict, n: int, ordner: Path) -> dict:
         raise SystemExit(f"vorort zahllauf failed ({prozess.returncode}): {ausgabe}")
     dateien = sorted((ordner / "out").glob("sepa_*.xml"))
     return {
-        "s": round(dauer, 2), "seed_s": round(seed_s, 1), "peak_mb": round(nutzung.ru_maxrss / 1024),
-        "cpu_s": round(nutzung.ru_utime + nutzung.ru_stime, 1), "load": round(last, 1),
-        "load_after": round(os.getloadavg()[0], 1), "sepa_files": len(dateien), "output": ausgabe.strip()[-300:],
+        "s": round(dauer, 2),
+        "seed_s": round(seed_s, 1),
+        "peak_mb": round(nutzung.ru_maxrss / 1024),
+        "cpu_s": round(nutzung.ru_utime + nutzung.ru_stime, 1),
+        "load": round(last, 1),
+        "load_after": round(os.getloadavg()[0], 1),
+        "sepa_files": len(dateien),
+        "output": ausgabe.strip()[-300:],
     }
 
 
@@ -64,23 +87,43 @@ def main() -> None:
     ergebnis = {"county_bgs": args.county_bgs, "county_s": None, "pg_bgs": args.bgs, "pg_s": None}
     with tempfile.TemporaryDirectory() as tmp:
         ordner = Path(tmp)
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{ordner / 'county.sqlite3'}", "VORORT_DATA_DIR": str(ordner)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{ordner / 'county.sqlite3'}",
+            "VORORT_DATA_DIR": str(ordner),
+        }
         county = lauf(env, args.county_bgs, ordner)
         ergebnis.update(county_s=county["s"], county_peak_mb=county["peak_mb"], county_load=county["load"])
         print(f"county: {county}", file=sys.stderr)
     if not args.skip_pg:
         name = "vorort_bench_zahllauf"
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {name}"], check=True,
-                       capture_output=True)
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {name}"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {name}"],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {name}"],
+            check=True,
+            capture_output=True,
+        )
         with tempfile.TemporaryDirectory() as tmp:
             ordner = Path(tmp)
-            env = {**os.environ, "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{name}",
-                   "VORORT_DATA_DIR": str(ordner)}
+            env = {
+                **os.environ,
+                "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{name}",
+                "VORORT_DATA_DIR": str(ordner),
+            }
             pg = lauf(env, args.bgs, ordner)
-            ergebnis.update(pg_s=pg["s"], pg_peak_mb=pg["peak_mb"], pg_cpu_s=pg["cpu_s"], pg_seed_s=pg["seed_s"],
-                            pg_load=pg["load"], pg_load_after=pg["load_after"], pg_sepa_files=pg["sepa_files"])
+            ergebnis.update(
+                pg_s=pg["s"],
+                pg_peak_mb=pg["peak_mb"],
+                pg_cpu_s=pg["cpu_s"],
+                pg_seed_s=pg["seed_s"],
+                pg_load=pg["load"],
+                pg_load_after=pg["load_after"],
+                pg_sepa_files=pg["sepa_files"],
+            )
             print(f"postgresql: {pg}", file=sys.stderr)
     ergebnis["bench_peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     ergebnis["children_peak_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)

@@ -33,9 +33,23 @@ from vorort.personen.models import Bedarfsgemeinschaft, Haushalt, Mitgliedschaft
 from vorort.personen.normalize import fold, phonetik
 
 BATCH = 50_000
-TEST_IBANS = ["DE89370400440532013000", "DE02120300000000202051", "DE02500105170137075030", "DE88100900001234567892"]
-MODELLE = (Haushalt, Bedarfsgemeinschaft, Person, Mitgliedschaft, Antrag, AntragPerson, Berechnung, Bewilligung,
-           Leistungsbetrag)
+TEST_IBANS = [
+    "DE89370400440532013000",
+    "DE02120300000000202051",
+    "DE02500105170137075030",
+    "DE88100900001234567892",
+]
+MODELLE = (
+    Haushalt,
+    Bedarfsgemeinschaft,
+    Person,
+    Mitgliedschaft,
+    Antrag,
+    AntragPerson,
+    Berechnung,
+    Bewilligung,
+    Leistungsbetrag,
+)
 
 
 def _geld(werte: np.ndarray) -> list[str]:
@@ -70,24 +84,40 @@ def _schreiben(model: type[models.Model], anzahl: int, erster_id: int, spalten: 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {tabelle} ({spaltennamen}) FROM STDIN") as copy:
-                for zeile in zip(*werte):
+                for zeile in zip(*werte, strict=False):
                     copy.write_row(zeile)
         else:
             platzhalter = ", ".join(["%s"] * len(werte))
-            cursor.executemany(f"INSERT INTO {tabelle} ({spaltennamen}) VALUES ({platzhalter})", list(zip(*werte)))
+            cursor.executemany(
+                f"INSERT INTO {tabelle} ({spaltennamen}) VALUES ({platzhalter})",
+                list(zip(*werte, strict=False)),
+            )
 
 
 def _naechste_ids() -> dict[type[models.Model], int]:
     return {m: (m.objects.aggregate(m=Max("pk"))["m"] or 0) + 1 for m in MODELLE}
 
 
-def seed_bewilligungen(mandant: Mandant, anzahl: int, monat: date, *, seed: int = 1, praefix: str = "SYN",
-                       fortschritt: Callable[[int, int], None] | None = None) -> int:
+def seed_bewilligungen(
+    mandant: Mandant,
+    anzahl: int,
+    monat: date,
+    *,
+    seed: int = 1,
+    praefix: str = "SYN",
+    fortschritt: Callable[[int, int], None] | None = None,
+) -> int:
     """Write `anzahl` granted single-person BGs paying in `monat`; return the number written."""
     rng = np.random.default_rng(seed)
-    team, _ = Team.objects.get_or_create(mandant=mandant, kuerzel=f"{praefix}L", defaults={"name": f"{praefix} Leistung"})
-    macher, _ = User.objects.get_or_create(username=f"{praefix.lower()}-macher", defaults={"mandant": mandant})
-    pruefer, _ = User.objects.get_or_create(username=f"{praefix.lower()}-pruefer", defaults={"mandant": mandant})
+    team, _ = Team.objects.get_or_create(
+        mandant=mandant, kuerzel=f"{praefix}L", defaults={"name": f"{praefix} Leistung"}
+    )
+    macher, _ = User.objects.get_or_create(
+        username=f"{praefix.lower()}-macher", defaults={"mandant": mandant}
+    )
+    pruefer, _ = User.objects.get_or_create(
+        username=f"{praefix.lower()}-pruefer", defaults={"mandant": mandant}
+    )
     for user in (macher, pruefer):
         user.groups.add(*Group.objects.filter(name=Rolle.LEISTUNG.value))
     alter = rng.integers(25, 64, anzahl)
@@ -104,12 +134,19 @@ def seed_bewilligungen(mandant: Mandant, anzahl: int, monat: date, *, seed: int 
         ende = min(start + BATCH, anzahl)
         n = ende - start
         ids = np.arange(n, dtype=np.int64)
-        frame = pl.DataFrame({
-            "bg_id": ids, "hh_id": ids, "p_id": ids, "alter": alter[start:ende],
-            "kaltmiete_m_hh": miete[start:ende], "heizkosten_m_hh": heizung[start:ende],
-            "brutto_erwerb_m": brutto[start:ende], "netto_erwerb_m": netto[start:ende],
-            "karenzzeit_abgelaufen": karenz[start:ende],
-        })
+        frame = pl.DataFrame(
+            {
+                "bg_id": ids,
+                "hh_id": ids,
+                "p_id": ids,
+                "alter": alter[start:ende],
+                "kaltmiete_m_hh": miete[start:ende],
+                "heizkosten_m_hh": heizung[start:ende],
+                "brutto_erwerb_m": brutto[start:ende],
+                "netto_erwerb_m": netto[start:ende],
+                "karenzzeit_abgelaufen": karenz[start:ende],
+            }
+        )
         person = recht.compute(frame, monat).person
         zahl = person["zahlbetrag_m"].to_numpy()
         kdu = person["kdu_anerkannt_m"].to_numpy()
@@ -126,59 +163,153 @@ def seed_bewilligungen(mandant: Mandant, anzahl: int, monat: date, *, seed: int 
             person_ids = list(range(erste[Person], erste[Person] + n))
             antrag_ids = list(range(erste[Antrag], erste[Antrag] + n))
             bewilligung_ids = list(range(erste[Bewilligung], erste[Bewilligung] + n))
-            _schreiben(Haushalt, n, erste[Haushalt], {
-                "mandant_id": mandant.pk, "strasse": "Musterweg", "hausnummer": [str(i % 200 + 1) for i in range(start, ende)],
-                "plz": "06217", "ort": "Merseburg", "gemeinde_ags": "15088205",
-                "bruttokaltmiete_m": _geld(miete[start:ende]), "heizkosten_m": _geld(heizung[start:ende]),
-            })
-            _schreiben(Bedarfsgemeinschaft, n, erste[Bedarfsgemeinschaft], {
-                "mandant_id": mandant.pk, "nummer": nummern,
-                "haushalt_id": list(range(erste[Haushalt], erste[Haushalt] + n)), "team_id": team.pk,
-                "status": Bedarfsgemeinschaft.Status.AKTIV, "leistungsbezug_seit": date(2024, 1, 1), "erstellt_am": jetzt,
-            })
-            _schreiben(Person, n, erste[Person], {
-                "mandant_id": mandant.pk, "kundennummer": nummern, "vorname": "Alex", "nachname": nachnamen,
-                "geburtsdatum": [date(monat.year - a - 1, 6, 1) for a in alter[start:ende].tolist()], "geschlecht": "x",
-                "nachname_suche": [fold(v) for v in nachnamen], "vorname_suche": fold("Alex"),
-                "name_suche": [f"{fold(v)} {fold('Alex')}" for v in nachnamen],
-                "nachname_phonetik": [phonetik(v) for v in nachnamen], "vorname_phonetik": phonetik("Alex"),
-                "erstellt_am": jetzt, "geaendert_am": jetzt,
-            })
-            _schreiben(Mitgliedschaft, n, erste[Mitgliedschaft], {
-                "person_id": person_ids, "bedarfsgemeinschaft_id": bg_ids, "rolle": "antragsteller",
-                "gueltig_ab": date(2024, 1, 1),
-            })
-            _schreiben(Antrag, n, erste[Antrag], {
-                "mandant_id": mandant.pk, "bedarfsgemeinschaft_id": bg_ids, "art": Antrag.Art.WEITERBEWILLIGUNG,
-                "status": Antrag.Status.BEWILLIGT, "antragsdatum": heute, "leistungsbeginn": monat,
-                "gemeinde_ags": "15088205", "kaltmiete_m": _geld(miete[start:ende]),
-                "heizkosten_m": _geld(heizung[start:ende]), "kontoinhaber": namen, "iban": ibans,
-                "erstellt_von_id": macher.pk, "erstellt_am": jetzt, "geaendert_am": jetzt,
-            })
-            _schreiben(AntragPerson, n, erste[AntragPerson], {"antrag_id": antrag_ids, "person_id": person_ids})
-            _schreiben(Berechnung, n, erste[Berechnung], {
-                "mandant_id": mandant.pk, "antrag_id": antrag_ids, "bedarfsgemeinschaft_id": bg_ids,
-                "antrag_version": 1, "monat_von": monat, "monat_bis": monat, "engine_version": recht.ENGINE_VERSION,
-                "parameter_hash": "massendaten", "eingabe": [{key: [zeile]} for zeile in frame.to_dicts()],
-                "ergebnis": [{key: {"bg": {"zahlbetrag_m": z}}} for z in zahl.tolist()], "traces": {},
-                "zahlbetrag_erster_monat": zahl_geld, "zahlbetrag_summe": zahl_geld,
-                "erstellt_von_id": macher.pk, "erstellt_am": jetzt,
-            })
-            _schreiben(Bewilligung, n, erste[Bewilligung], {
-                "mandant_id": mandant.pk, "antrag_id": antrag_ids,
-                "berechnung_id": list(range(erste[Berechnung], erste[Berechnung] + n)),
-                "bedarfsgemeinschaft_id": bg_ids, "status": Bewilligung.Status.BEWILLIGT, "von": monat, "bis": bis,
-                "zahlbetrag_monat": zahl_geld, "vier_augen_erforderlich": True, "vier_augen_grund": "Massendaten",
-                "empfaenger_name": namen, "empfaenger_iban": ibans, "erstellt_von_id": macher.pk, "erstellt_am": jetzt,
-                "freigegeben_von_id": pruefer.pk, "freigegeben_am": jetzt,
-            })
-            _schreiben(Leistungsbetrag, n, erste[Leistungsbetrag], {
-                "bewilligung_id": bewilligung_ids, "person_id": person_ids, "monat": monat,
-                "regelbedarf": _geld(person["regelbedarf_m"].to_numpy()), "mehrbedarf": Decimal("0.00"),
-                "kdu": _geld(kdu), "einkommen": _geld(person["einkommen_bereinigt_m"].to_numpy()),
-                "zahlbetrag": zahl_geld, "auszahlung_regelbedarf": _geld(regel_teil),
-                "auszahlung_mehrbedarf": Decimal("0.00"), "auszahlung_kdu": _geld(kdu_teil),
-            })
+            _schreiben(
+                Haushalt,
+                n,
+                erste[Haushalt],
+                {
+                    "mandant_id": mandant.pk,
+                    "strasse": "Musterweg",
+                    "hausnummer": [str(i % 200 + 1) for i in range(start, ende)],
+                    "plz": "06217",
+                    "ort": "Merseburg",
+                    "gemeinde_ags": "15088205",
+                    "bruttokaltmiete_m": _geld(miete[start:ende]),
+                    "heizkosten_m": _geld(heizung[start:ende]),
+                },
+            )
+            _schreiben(
+                Bedarfsgemeinschaft,
+                n,
+                erste[Bedarfsgemeinschaft],
+                {
+                    "mandant_id": mandant.pk,
+                    "nummer": nummern,
+                    "haushalt_id": list(range(erste[Haushalt], erste[Haushalt] + n)),
+                    "team_id": team.pk,
+                    "status": Bedarfsgemeinschaft.Status.AKTIV,
+                    "leistungsbezug_seit": date(2024, 1, 1),
+                    "erstellt_am": jetzt,
+                },
+            )
+            _schreiben(
+                Person,
+                n,
+                erste[Person],
+                {
+                    "mandant_id": mandant.pk,
+                    "kundennummer": nummern,
+                    "vorname": "Alex",
+                    "nachname": nachnamen,
+                    "geburtsdatum": [date(monat.year - a - 1, 6, 1) for a in alter[start:ende].tolist()],
+                    "geschlecht": "x",
+                    "nachname_suche": [fold(v) for v in nachnamen],
+                    "vorname_suche": fold("Alex"),
+                    "name_suche": [f"{fold(v)} {fold('Alex')}" for v in nachnamen],
+                    "nachname_phonetik": [phonetik(v) for v in nachnamen],
+                    "vorname_phonetik": phonetik("Alex"),
+                    "erstellt_am": jetzt,
+                    "geaendert_am": jetzt,
+                },
+            )
+            _schreiben(
+                Mitgliedschaft,
+                n,
+                erste[Mitgliedschaft],
+                {
+                    "person_id": person_ids,
+                    "bedarfsgemeinschaft_id": bg_ids,
+                    "rolle": "antragsteller",
+                    "gueltig_ab": date(2024, 1, 1),
+                },
+            )
+            _schreiben(
+                Antrag,
+                n,
+                erste[Antrag],
+                {
+                    "mandant_id": mandant.pk,
+                    "bedarfsgemeinschaft_id": bg_ids,
+                    "art": Antrag.Art.WEITERBEWILLIGUNG,
+                    "status": Antrag.Status.BEWILLIGT,
+                    "antragsdatum": heute,
+                    "leistungsbeginn": monat,
+                    "gemeinde_ags": "15088205",
+                    "kaltmiete_m": _geld(miete[start:ende]),
+                    "heizkosten_m": _geld(heizung[start:ende]),
+                    "kontoinhaber": namen,
+                    "iban": ibans,
+                    "erstellt_von_id": macher.pk,
+                    "erstellt_am": jetzt,
+                    "geaendert_am": jetzt,
+                },
+            )
+            _schreiben(
+                AntragPerson, n, erste[AntragPerson], {"antrag_id": antrag_ids, "person_id": person_ids}
+            )
+            _schreiben(
+                Berechnung,
+                n,
+                erste[Berechnung],
+                {
+                    "mandant_id": mandant.pk,
+                    "antrag_id": antrag_ids,
+                    "bedarfsgemeinschaft_id": bg_ids,
+                    "antrag_version": 1,
+                    "monat_von": monat,
+                    "monat_bis": monat,
+                    "engine_version": recht.ENGINE_VERSION,
+                    "parameter_hash": "massendaten",
+                    "eingabe": [{key: [zeile]} for zeile in frame.to_dicts()],
+                    "ergebnis": [{key: {"bg": {"zahlbetrag_m": z}}} for z in zahl.tolist()],
+                    "traces": {},
+                    "zahlbetrag_erster_monat": zahl_geld,
+                    "zahlbetrag_summe": zahl_geld,
+                    "erstellt_von_id": macher.pk,
+                    "erstellt_am": jetzt,
+                },
+            )
+            _schreiben(
+                Bewilligung,
+                n,
+                erste[Bewilligung],
+                {
+                    "mandant_id": mandant.pk,
+                    "antrag_id": antrag_ids,
+                    "berechnung_id": list(range(erste[Berechnung], erste[Berechnung] + n)),
+                    "bedarfsgemeinschaft_id": bg_ids,
+                    "status": Bewilligung.Status.BEWILLIGT,
+                    "von": monat,
+                    "bis": bis,
+                    "zahlbetrag_monat": zahl_geld,
+                    "vier_augen_erforderlich": True,
+                    "vier_augen_grund": "Massendaten",
+                    "empfaenger_name": namen,
+                    "empfaenger_iban": ibans,
+                    "erstellt_von_id": macher.pk,
+                    "erstellt_am": jetzt,
+                    "freigegeben_von_id": pruefer.pk,
+                    "freigegeben_am": jetzt,
+                },
+            )
+            _schreiben(
+                Leistungsbetrag,
+                n,
+                erste[Leistungsbetrag],
+                {
+                    "bewilligung_id": bewilligung_ids,
+                    "person_id": person_ids,
+                    "monat": monat,
+                    "regelbedarf": _geld(person["regelbedarf_m"].to_numpy()),
+                    "mehrbedarf": Decimal("0.00"),
+                    "kdu": _geld(kdu),
+                    "einkommen": _geld(person["einkommen_bereinigt_m"].to_numpy()),
+                    "zahlbetrag": zahl_geld,
+                    "auszahlung_regelbedarf": _geld(regel_teil),
+                    "auszahlung_mehrbedarf": Decimal("0.00"),
+                    "auszahlung_kdu": _geld(kdu_teil),
+                },
+            )
         if fortschritt is not None:
             fortschritt(ende, anzahl)
     with connection.cursor() as cursor:

@@ -55,7 +55,8 @@ def _transaktion(u: Ueberweisung) -> str:
     return (
         f"<CdtTrfTxInf><PmtId><EndToEndId>{escape(u.end_to_end_id)}</EndToEndId></PmtId>"
         f'<Amt><InstdAmt Ccy="EUR">{u.betrag:.2f}</InstdAmt></Amt>{agent}'
-        f"<Cdtr><Nm>{_text(u.name, 70)}</Nm></Cdtr><CdtrAcct><Id><IBAN>{escape(u.iban)}</IBAN></Id></CdtrAcct>"
+        f"<Cdtr><Nm>{_text(u.name, 70)}</Nm></Cdtr>"
+        f"<CdtrAcct><Id><IBAN>{escape(u.iban)}</IBAN></Id></CdtrAcct>"
         f"<RmtInf><Ustrd>{_text(u.verwendungszweck, 140)}</Ustrd></RmtInf></CdtTrfTxInf>"
     )
 
@@ -64,7 +65,8 @@ def build_pain001(mandant: Mandant, ausfuehrungsdatum: date, ueberweisungen: Ite
     """Return one pain.001.001.09 document with all transfers in one batch, validated against the XSD."""
     if not mandant.iban:
         raise SepaFehler(
-            f"Für {mandant.name} ist keine IBAN hinterlegt. Bitte in den Mandantendaten das Auszahlungskonto eintragen."
+            f"Für {mandant.name} ist keine IBAN hinterlegt. "
+            "Bitte in den Mandantendaten das Auszahlungskonto eintragen."
         )
     teile, anzahl, summe = [], 0, Decimal("0.00")
     for u in ueberweisungen:
@@ -100,10 +102,14 @@ def validate_pain001(xml: bytes) -> None:
             datei.write(xml)
             datei.flush()
             ergebnis = subprocess.run(
-                [xmllint, "--noout", "--stream", "--schema", str(XSD), datei.name], capture_output=True, text=True
+                [xmllint, "--noout", "--stream", "--schema", str(XSD), datei.name],
+                capture_output=True,
+                text=True,
             )
         if ergebnis.returncode != 0:
-            raise SepaFehler(f"SEPA-Datei entspricht nicht dem Schema {SCHEMA}: {ergebnis.stderr.strip()[:500]}")
+            raise SepaFehler(
+                f"SEPA-Datei entspricht nicht dem Schema {SCHEMA}: {ergebnis.stderr.strip()[:500]}"
+            )
         return
     import xmlschema
 

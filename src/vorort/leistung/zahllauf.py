@@ -51,12 +51,28 @@ ARBEITER = 2
 SEPA_MAX_JE_DATEI = 100_000
 JOB_ART = "zahllauf"
 BUCHUNG_SPALTEN = (
-    "mandant_id", "bedarfsgemeinschaft_id", "person_id", "leistungsmonat", "art", "betrag", "leistungsbetrag_id",
-    "zahlung_id", "gebucht_am",
+    "mandant_id",
+    "bedarfsgemeinschaft_id",
+    "person_id",
+    "leistungsmonat",
+    "art",
+    "betrag",
+    "leistungsbetrag_id",
+    "zahlung_id",
+    "gebucht_am",
 )
 ZAHLUNG_SPALTEN = (
-    "mandant_id", "zahllauf_id", "bedarfsgemeinschaft_id", "zahlmonat", "empfaenger", "name", "iban", "bic", "betrag",
-    "verwendungszweck", "end_to_end_id",
+    "mandant_id",
+    "zahllauf_id",
+    "bedarfsgemeinschaft_id",
+    "zahlmonat",
+    "empfaenger",
+    "name",
+    "iban",
+    "bic",
+    "betrag",
+    "verwendungszweck",
+    "end_to_end_id",
 )
 
 
@@ -85,8 +101,11 @@ def _bewilligte(mandant_id: int, zahlmonat: date):
 def naechste_bgs(mandant_id: int, zahlmonat: date, *, nach: int, anzahl: int) -> list[int]:
     """The next `anzahl` BG ids above `nach` with a released Bewilligung (keyset pagination, one query)."""
     return list(
-        _bewilligte(mandant_id, zahlmonat).filter(bedarfsgemeinschaft_id__gt=nach)
-        .order_by("bedarfsgemeinschaft_id").values_list("bedarfsgemeinschaft_id", flat=True).distinct()[:anzahl]
+        _bewilligte(mandant_id, zahlmonat)
+        .filter(bedarfsgemeinschaft_id__gt=nach)
+        .order_by("bedarfsgemeinschaft_id")
+        .values_list("bedarfsgemeinschaft_id", flat=True)
+        .distinct()[:anzahl]
     )
 
 
@@ -120,7 +139,10 @@ def _einfuegen(model: type[models.Model], spalten: Sequence[str], zeilen: list[t
 
 @transaction.atomic(durable=True)
 def start_zahllauf(
-    mandant: Mandant, zahlmonat: date, *, acting_user: User | None,
+    mandant: Mandant,
+    zahlmonat: date,
+    *,
+    acting_user: User | None,
     ausloeser: BackgroundJob.Ausloeser = BackgroundJob.Ausloeser.WEB,
 ) -> tuple[Zahllauf, bool]:
     """Create the run for the month, or return the existing one; True if it was created now."""
@@ -133,17 +155,26 @@ def start_zahllauf(
     if vorhanden is not None:
         return vorhanden, False
     job = BackgroundJob.objects.create(
-        mandant=mandant, art=JOB_ART, ausloeser=ausloeser, erstellt_von=acting_user,
+        mandant=mandant,
+        art=JOB_ART,
+        ausloeser=ausloeser,
+        erstellt_von=acting_user,
         eingabe={"zahlmonat": f"{zahlmonat:%Y-%m}"},
     )
     zahllauf = Zahllauf.objects.create(
-        mandant=mandant, zahlmonat=zahlmonat, ausfuehrungsdatum=ausfuehrungsdatum_fuer(zahlmonat), job=job,
+        mandant=mandant,
+        zahlmonat=zahlmonat,
+        ausfuehrungsdatum=ausfuehrungsdatum_fuer(zahlmonat),
+        job=job,
         gestartet_von=acting_user,
     )
     job.eingabe["zahllauf_id"] = zahllauf.pk
     job.save(update_fields=["eingabe"])
     record_event(
-        AuditEvent.Typ.ZAHLLAUF_GESTARTET, acting_user=acting_user, mandant=mandant, objekt=zahllauf,
+        AuditEvent.Typ.ZAHLLAUF_GESTARTET,
+        acting_user=acting_user,
+        mandant=mandant,
+        objekt=zahllauf,
         details={"zahlmonat": f"{zahlmonat:%Y-%m}", "ausloeser": ausloeser},
     )
     return zahllauf, True
@@ -155,7 +186,10 @@ def arbeiter_fuer(gewuenscht: int) -> int:
 
 
 def run_zahllauf(
-    zahllauf: Zahllauf, *, chunk: int = CHUNK, arbeiter: int = 1,
+    zahllauf: Zahllauf,
+    *,
+    chunk: int = CHUNK,
+    arbeiter: int = 1,
     fortschritt: Callable[[int, int], None] | None = None,
 ) -> Zahllauf:
     """Book and pay every due BG in chunks of BG ids, then finish the run; resumes where a crash stopped it.
@@ -252,11 +286,18 @@ def _empfaenger_je_bg(mandant_id: int, monat: date, nach: int, bis: int) -> dict
     """BG id -> (nummer, name, IBAN, BIC, landlord's name, IBAN, BIC) of its latest released Bewilligung."""
     empfaenger: dict[int, tuple] = {}
     zeilen = (
-        _bewilligte(mandant_id, monat).filter(bedarfsgemeinschaft_id__gt=nach, bedarfsgemeinschaft_id__lte=bis)
+        _bewilligte(mandant_id, monat)
+        .filter(bedarfsgemeinschaft_id__gt=nach, bedarfsgemeinschaft_id__lte=bis)
         .order_by("bedarfsgemeinschaft_id", "-von", "-pk")
         .values_list(
-            "bedarfsgemeinschaft_id", "bedarfsgemeinschaft__nummer", "empfaenger_name", "empfaenger_iban",
-            "empfaenger_bic", "vermieter_name", "vermieter_iban", "vermieter_bic",
+            "bedarfsgemeinschaft_id",
+            "bedarfsgemeinschaft__nummer",
+            "empfaenger_name",
+            "empfaenger_iban",
+            "empfaenger_bic",
+            "vermieter_name",
+            "vermieter_iban",
+            "vermieter_bic",
         )
     )
     for bg_id, *daten in zeilen:
@@ -269,29 +310,44 @@ def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
     """Book the open lines of the BGs with ids in (nach, bis] and create their Zahlungen; return their number.
 
     Set-based: the number of queries does not depend on the number of BGs (STYLE §3.4):
-    lock the run (shared with other chunks); unbooked due Leistungsbeträge of BGs not yet paid this month; open older ledger
-    lines of those BGs; bank details; insert Zahlungen (COPY on PostgreSQL); read their ids; insert
-    Buchungen (COPY); and, only when there were older open lines, one UPDATE linking them.
+    lock the run (shared with other chunks); unbooked due Leistungsbeträge of BGs not yet paid this
+    month; open older ledger lines of those BGs; bank details; insert Zahlungen (COPY on PostgreSQL);
+    read their ids; insert Buchungen (COPY); and, only when there were older open lines, one UPDATE
+    linking them.
     """
     lauf = _sperren(zahllauf.pk)
     if lauf.status == Zahllauf.Status.ABGESCHLOSSEN:
         return 0
     monat, mandant_id = lauf.zahlmonat, lauf.mandant_id
-    schon_bezahlt = Zahlung.objects.filter(bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), zahlmonat=monat)
+    schon_bezahlt = Zahlung.objects.filter(
+        bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), zahlmonat=monat
+    )
     betraege = (
         Leistungsbetrag.objects.filter(
-            bewilligung__mandant_id=mandant_id, bewilligung__status=Bewilligung.Status.BEWILLIGT,
-            bewilligung__bedarfsgemeinschaft_id__gt=nach, bewilligung__bedarfsgemeinschaft_id__lte=bis,
+            bewilligung__mandant_id=mandant_id,
+            bewilligung__status=Bewilligung.Status.BEWILLIGT,
+            bewilligung__bedarfsgemeinschaft_id__gt=nach,
+            bewilligung__bedarfsgemeinschaft_id__lte=bis,
             monat__lte=monat,
         )
         .filter(~Exists(Buchung.objects.filter(leistungsbetrag_id=OuterRef("pk"))))
-        .filter(~Exists(Zahlung.objects.filter(
-            bedarfsgemeinschaft_id=OuterRef("bewilligung__bedarfsgemeinschaft_id"), zahlmonat=monat
-        )))
+        .filter(
+            ~Exists(
+                Zahlung.objects.filter(
+                    bedarfsgemeinschaft_id=OuterRef("bewilligung__bedarfsgemeinschaft_id"), zahlmonat=monat
+                )
+            )
+        )
         .order_by()
         .values_list(
-            "pk", "person_id", "monat", "auszahlung_regelbedarf", "auszahlung_mehrbedarf", "auszahlung_kdu",
-            "bewilligung__bedarfsgemeinschaft_id", "bewilligung__kdu_an_vermieter",
+            "pk",
+            "person_id",
+            "monat",
+            "auszahlung_regelbedarf",
+            "auszahlung_mehrbedarf",
+            "auszahlung_kdu",
+            "bewilligung__bedarfsgemeinschaft_id",
+            "bewilligung__kdu_an_vermieter",
         )
     )
     bg, vermieter = Zahlung.Empfaenger.BG, Zahlung.Empfaenger.VERMIETER
@@ -311,10 +367,15 @@ def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
             neue.append((bg_id, person_id, lmonat, art, betrag, pk, richtung))
     offene_alte = (
         Buchung.objects.filter(
-            mandant_id=mandant_id, bedarfsgemeinschaft_id__gt=nach, bedarfsgemeinschaft_id__lte=bis,
-            zahlung__isnull=True, leistungsmonat__lte=monat,
+            mandant_id=mandant_id,
+            bedarfsgemeinschaft_id__gt=nach,
+            bedarfsgemeinschaft_id__lte=bis,
+            zahlung__isnull=True,
+            leistungsmonat__lte=monat,
         )
-        .filter(~Exists(schon_bezahlt)).order_by().values_list("pk", "bedarfsgemeinschaft_id", "art", "betrag")
+        .filter(~Exists(schon_bezahlt))
+        .order_by()
+        .values_list("pk", "bedarfsgemeinschaft_id", "art", "betrag")
     )
     letzte_alte = 0
     for pk, bg_id, art, betrag in offene_alte:
@@ -333,10 +394,21 @@ def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
         nummer, name, iban, bic, v_name, v_iban, v_bic = empfaenger[bg_id]
         if richtung == vermieter:
             name, iban, bic = v_name, v_iban, v_bic
-        zahlungen.append((
-            mandant_id, lauf.pk, bg_id, monat, richtung, name, iban, bic, summen[(bg_id, richtung)],
-            _verwendungszweck(monat, nummer, richtung), _e2e(monat, bg_id, richtung),
-        ))
+        zahlungen.append(
+            (
+                mandant_id,
+                lauf.pk,
+                bg_id,
+                monat,
+                richtung,
+                name,
+                iban,
+                bic,
+                summen[(bg_id, richtung)],
+                _verwendungszweck(monat, nummer, richtung),
+                _e2e(monat, bg_id, richtung),
+            )
+        )
     _einfuegen(Zahlung, ZAHLUNG_SPALTEN, zahlungen)
     zahlung_id = {
         (bg_id, richtung): pk
@@ -345,14 +417,18 @@ def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
         ).values_list("pk", "bedarfsgemeinschaft_id", "empfaenger")
     }
     jetzt = timezone.now()
-    _einfuegen(Buchung, BUCHUNG_SPALTEN, [
-        (mandant_id, bg_id, person_id, lmonat, art, betrag, pk, zahlung_id[(bg_id, richtung)], jetzt)
-        for bg_id, person_id, lmonat, art, betrag, pk, richtung in neue
-    ])
+    _einfuegen(
+        Buchung,
+        BUCHUNG_SPALTEN,
+        [
+            (mandant_id, bg_id, person_id, lmonat, art, betrag, pk, zahlung_id[(bg_id, richtung)], jetzt)
+            for bg_id, person_id, lmonat, art, betrag, pk, richtung in neue
+        ],
+    )
     if letzte_alte:
-        _link_open_lines(lauf, nach=nach, bis=bis, letzte=letzte_alte, neue_ab=min(
-            zahlung_id[key] for key in summen
-        ))
+        _link_open_lines(
+            lauf, nach=nach, bis=bis, letzte=letzte_alte, neue_ab=min(zahlung_id[key] for key in summen)
+        )
     return len(zahlungen)
 
 
@@ -363,20 +439,31 @@ def _link_open_lines(lauf: Zahllauf, *, nach: int, bis: int, letzte: int, neue_a
     after a BG was paid this month stays open for the next run. `letzte` bounds the lines to those
     read when the sums were computed.
     """
-    neue = Zahlung.objects.filter(zahllauf_id=lauf.pk, pk__gte=neue_ab, bedarfsgemeinschaft_id=OuterRef(
-        "bedarfsgemeinschaft_id"
-    ))
+    neue = Zahlung.objects.filter(
+        zahllauf_id=lauf.pk, pk__gte=neue_ab, bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id")
+    )
     Buchung.objects.filter(
-        mandant_id=lauf.mandant_id, bedarfsgemeinschaft_id__gt=nach, bedarfsgemeinschaft_id__lte=bis,
-        zahlung__isnull=True, leistungsmonat__lte=lauf.zahlmonat, pk__lte=letzte,
+        mandant_id=lauf.mandant_id,
+        bedarfsgemeinschaft_id__gt=nach,
+        bedarfsgemeinschaft_id__lte=bis,
+        zahlung__isnull=True,
+        leistungsmonat__lte=lauf.zahlmonat,
+        pk__lte=letzte,
         bedarfsgemeinschaft_id__in=Zahlung.objects.filter(
-            zahllauf_id=lauf.pk, pk__gte=neue_ab, bedarfsgemeinschaft_id__gt=nach, bedarfsgemeinschaft_id__lte=bis
+            zahllauf_id=lauf.pk,
+            pk__gte=neue_ab,
+            bedarfsgemeinschaft_id__gt=nach,
+            bedarfsgemeinschaft_id__lte=bis,
         ).values("bedarfsgemeinschaft_id"),
-    ).update(zahlung_id=Case(
-        When(art=Buchung.Art.KDU_VERMIETER,
-             then=Subquery(neue.filter(empfaenger=Zahlung.Empfaenger.VERMIETER).values("pk")[:1])),
-        default=Subquery(neue.filter(empfaenger=Zahlung.Empfaenger.BG).values("pk")[:1]),
-    ))
+    ).update(
+        zahlung_id=Case(
+            When(
+                art=Buchung.Art.KDU_VERMIETER,
+                then=Subquery(neue.filter(empfaenger=Zahlung.Empfaenger.VERMIETER).values("pk")[:1]),
+            ),
+            default=Subquery(neue.filter(empfaenger=Zahlung.Empfaenger.BG).values("pk")[:1]),
+        )
+    )
 
 
 def _verwendungszweck(monat: date, nummer: str, richtung: str) -> str:
@@ -403,9 +490,9 @@ def zahllauf_bericht(zahllauf: Zahllauf) -> dict:
     zahlungen = Zahlung.objects.filter(zahllauf=zahllauf)
     nach_empfaenger = {
         zeile["empfaenger"]: {"anzahl": zeile["anzahl"], "summe": _geld(zeile["summe"])}
-        for zeile in zahlungen.values("empfaenger").annotate(anzahl=Count("pk"), summe=Sum("betrag")).order_by(
-            "empfaenger"
-        )
+        for zeile in zahlungen.values("empfaenger")
+        .annotate(anzahl=Count("pk"), summe=Sum("betrag"))
+        .order_by("empfaenger")
     }
     summe_buchungen = buchungen.aggregate(s=Sum("betrag"))["s"] or NULL
     summe_zahlungen = zahlungen.aggregate(s=Sum("betrag"))["s"] or NULL
@@ -439,18 +526,28 @@ def finish_zahllauf(zahllauf: Zahllauf) -> Zahllauf:
             f"({bericht['summe_zahlungen']} €) stimmen nicht überein. Es wurde keine Zahlungsdatei erzeugt."
         )
     verwaist = list(
-        Buchung.objects.filter(mandant_id=lauf.mandant_id, zahlung__isnull=True, leistungsmonat__lte=lauf.zahlmonat)
-        .exclude(bedarfsgemeinschaft_id__in=_bewilligte(lauf.mandant_id, lauf.zahlmonat).values("bedarfsgemeinschaft_id"))
-        .order_by("bedarfsgemeinschaft_id").values_list("bedarfsgemeinschaft_id", flat=True).distinct()[:10]
+        Buchung.objects.filter(
+            mandant_id=lauf.mandant_id, zahlung__isnull=True, leistungsmonat__lte=lauf.zahlmonat
+        )
+        .exclude(
+            bedarfsgemeinschaft_id__in=_bewilligte(lauf.mandant_id, lauf.zahlmonat).values(
+                "bedarfsgemeinschaft_id"
+            )
+        )
+        .order_by("bedarfsgemeinschaft_id")
+        .values_list("bedarfsgemeinschaft_id", flat=True)
+        .distinct()[:10]
     )
     if verwaist:
         raise ZahllaufFehler(
-            f"Für die BG {', '.join(map(str, verwaist))} gibt es offene Buchungen, aber keine Bewilligung mit "
-            "Bankverbindung. Es wurde keine Zahlungsdatei erzeugt."
+            f"Für die BG {', '.join(map(str, verwaist))} gibt es offene Buchungen, aber keine "
+            "Bewilligung mit Bankverbindung. Es wurde keine Zahlungsdatei erzeugt."
         )
     mandant = lauf.mandant
-    zahlungen = Zahlung.objects.filter(zahllauf=lauf, betrag__gt=0).order_by("pk").values_list(
-        "name", "iban", "bic", "betrag", "verwendungszweck", "end_to_end_id"
+    zahlungen = (
+        Zahlung.objects.filter(zahllauf=lauf, betrag__gt=0)
+        .order_by("pk")
+        .values_list("name", "iban", "bic", "betrag", "verwendungszweck", "end_to_end_id")
     )
     dateien = []
     nummer, stapel = 0, []
@@ -458,13 +555,23 @@ def finish_zahllauf(zahllauf: Zahllauf) -> Zahllauf:
     def ablegen(stapel: list[Ueberweisung], nummer: int) -> None:
         xml = build_pain001(mandant, lauf.ausfuehrungsdatum, stapel)
         dokument = store_dokument(
-            mandant=mandant, inhalt=xml, dateiname=f"sepa_{lauf.zahlmonat:%Y-%m}_{nummer:02d}.xml",
-            mime_type="application/xml", titel=f"SEPA-Überweisungen Zahllauf {lauf.zahlmonat:%m/%Y} ({nummer})",
-            art=Dokument.Art.ZAHLUNGSDATEI, acting_user=lauf.gestartet_von,
+            mandant=mandant,
+            inhalt=xml,
+            dateiname=f"sepa_{lauf.zahlmonat:%Y-%m}_{nummer:02d}.xml",
+            mime_type="application/xml",
+            titel=f"SEPA-Überweisungen Zahllauf {lauf.zahlmonat:%m/%Y} ({nummer})",
+            art=Dokument.Art.ZAHLUNGSDATEI,
+            acting_user=lauf.gestartet_von,
         )
-        dateien.append(Zahlungsdatei(
-            zahllauf=lauf, nummer=nummer, dokument=dokument, anzahl=len(stapel), summe=sum((u.betrag for u in stapel), NULL)
-        ))
+        dateien.append(
+            Zahlungsdatei(
+                zahllauf=lauf,
+                nummer=nummer,
+                dokument=dokument,
+                anzahl=len(stapel),
+                summe=sum((u.betrag for u in stapel), NULL),
+            )
+        )
 
     for zeile in zahlungen.iterator(chunk_size=10000):
         stapel.append(Ueberweisung(*zeile))
@@ -476,12 +583,18 @@ def finish_zahllauf(zahllauf: Zahllauf) -> Zahllauf:
         nummer += 1
         ablegen(stapel, nummer)
     Zahlungsdatei.objects.bulk_create(dateien)
-    bericht["dateien"] = [{"nummer": d.nummer, "anzahl": d.anzahl, "summe": _geld(d.summe), "sha256": d.dokument.sha256}
-                          for d in dateien]
+    bericht["dateien"] = [
+        {"nummer": d.nummer, "anzahl": d.anzahl, "summe": _geld(d.summe), "sha256": d.dokument.sha256}
+        for d in dateien
+    ]
     bericht_dokument = store_dokument(
-        mandant=mandant, inhalt=json.dumps(bericht, ensure_ascii=False, indent=2).encode(),
-        dateiname=f"zahllauf_{lauf.zahlmonat:%Y-%m}_bericht.json", mime_type="application/json",
-        titel=f"Laufbericht Zahllauf {lauf.zahlmonat:%m/%Y}", art=Dokument.Art.BERICHT, acting_user=lauf.gestartet_von,
+        mandant=mandant,
+        inhalt=json.dumps(bericht, ensure_ascii=False, indent=2).encode(),
+        dateiname=f"zahllauf_{lauf.zahlmonat:%Y-%m}_bericht.json",
+        mime_type="application/json",
+        titel=f"Laufbericht Zahllauf {lauf.zahlmonat:%m/%Y}",
+        art=Dokument.Art.BERICHT,
+        acting_user=lauf.gestartet_von,
     )
     lauf.bericht = bericht
     lauf.bericht_dokument = bericht_dokument
@@ -489,7 +602,12 @@ def finish_zahllauf(zahllauf: Zahllauf) -> Zahllauf:
     lauf.beendet_am = timezone.now()
     lauf.save(update_fields=["bericht", "bericht_dokument", "status", "beendet_am"])
     record_event(
-        AuditEvent.Typ.ZAHLLAUF_ABGESCHLOSSEN, acting_user=lauf.gestartet_von, mandant=mandant, objekt=lauf,
-        details={k: bericht[k] for k in ("zahlmonat", "bedarfsgemeinschaften", "summe_zahlungen", "ueberweisungen")},
+        AuditEvent.Typ.ZAHLLAUF_ABGESCHLOSSEN,
+        acting_user=lauf.gestartet_von,
+        mandant=mandant,
+        objekt=lauf,
+        details={
+            k: bericht[k] for k in ("zahlmonat", "bedarfsgemeinschaften", "summe_zahlungen", "ueberweisungen")
+        },
     )
     return lauf

@@ -35,7 +35,9 @@ def _sepa_betraege(zahllauf: Zahllauf) -> dict[str, Decimal]:
     return betraege
 
 
-def test_zahllauf_pays_the_bg_once_with_a_valid_sepa_file(bewilligung_v01, testkreis, teamleitung_weber, fall_v01):
+def test_zahllauf_pays_the_bg_once_with_a_valid_sepa_file(
+    bewilligung_v01, testkreis, teamleitung_weber, fall_v01
+):
     monat = bewilligung_v01.von
     zahllauf, neu = start_zahllauf(testkreis, monat, acting_user=teamleitung_weber)
     assert neu
@@ -55,7 +57,9 @@ def test_zahllauf_pays_the_bg_once_with_a_valid_sepa_file(bewilligung_v01, testk
     assert bericht["buchungen_nach_art"]["kdu"]["summe"] == str(erwartet_bg(fall_v01, "kdu_anerkannt_m"))
     assert zahllauf.job.status == BackgroundJob.Status.SUCCEEDED
     assert zahllauf.job.fortschritt == zahllauf.job.gesamt == 1
-    assert AuditEvent.objects.filter(typ=AuditEvent.Typ.ZAHLLAUF_ABGESCHLOSSEN, objekt_id=zahllauf.pk).exists()
+    assert AuditEvent.objects.filter(
+        typ=AuditEvent.Typ.ZAHLLAUF_ABGESCHLOSSEN, objekt_id=zahllauf.pk
+    ).exists()
 
 
 def test_running_twice_pays_nothing_twice(bewilligung_v01, testkreis, teamleitung_weber):
@@ -90,15 +94,21 @@ def test_late_grant_pays_due_months_as_back_payment(bewilligung_v01, testkreis, 
     assert Buchung.objects.filter(zahlung=zahlung).values("leistungsmonat").distinct().count() == 3
 
 
-def test_kdu_goes_to_the_landlord_when_chosen(antrag_v01, sachbearbeiterin_schulz, teamleitung_weber, testkreis,
-                                              fall_v01):
+def test_kdu_goes_to_the_landlord_when_chosen(
+    antrag_v01, sachbearbeiterin_schulz, teamleitung_weber, testkreis, fall_v01
+):
     antrag = actions.update_antrag(
-        antrag_v01, version=1, acting_user=sachbearbeiterin_schulz, kdu_an_vermieter=True,
-        vermieter_name="Wohnungsbau Merseburg eG", vermieter_iban="DE02120300000000202051",
+        antrag_v01,
+        version=1,
+        acting_user=sachbearbeiterin_schulz,
+        kdu_an_vermieter=True,
+        vermieter_name="Wohnungsbau Merseburg eG",
+        vermieter_iban="DE02120300000000202051",
     )
     berechnung = actions.compute_berechnung(antrag, acting_user=sachbearbeiterin_schulz)
     bewilligung = actions.approve_bewilligung(
-        actions.prepare_bewilligung(berechnung, acting_user=sachbearbeiterin_schulz), acting_user=teamleitung_weber
+        actions.prepare_bewilligung(berechnung, acting_user=sachbearbeiterin_schulz),
+        acting_user=teamleitung_weber,
     )
     zahllauf = run_zahllauf(start_zahllauf(testkreis, bewilligung.von, acting_user=teamleitung_weber)[0])
     assert _sepa_betraege(zahllauf) == {
@@ -120,8 +130,17 @@ def test_only_permitted_staff_start_a_run(testkreis, sachbearbeiterin_schulz, na
 def test_cli_writes_files_once_and_says_so(bewilligung_v01, testkreis, tmp_path, capsys):
     monat = f"{bewilligung_v01.von:%Y-%m}"
     # One worker: other connections do not see this test's transaction (parallel: test_zahllauf_chunk.py).
-    call_command("zahllauf", "--monat", monat, "--output", str(tmp_path), "--mandant", testkreis.kurzname,
-                 "--parallel", "1")
+    call_command(
+        "zahllauf",
+        "--monat",
+        monat,
+        "--output",
+        str(tmp_path),
+        "--mandant",
+        testkreis.kurzname,
+        "--parallel",
+        "1",
+    )
     dateien = sorted(p.name for p in tmp_path.iterdir())
     assert dateien == [f"sepa_{monat}_01.xml", f"zahllauf_{monat}_bericht.json"]
     erste = capsys.readouterr().out

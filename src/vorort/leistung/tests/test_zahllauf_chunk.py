@@ -31,8 +31,12 @@ def _offene_zeile(bg_id: int, betrag: str, art: str = Buchung.Art.REGELBEDARF) -
     bewilligung = Bewilligung.objects.get(bedarfsgemeinschaft_id=bg_id)
     person_id = bewilligung.betraege.values_list("person_id", flat=True).first()
     return Buchung.objects.create(
-        mandant_id=bewilligung.mandant_id, bedarfsgemeinschaft_id=bg_id, person_id=person_id,
-        leistungsmonat=datetime.date(2026, 2, 1), art=art, betrag=Decimal(betrag),
+        mandant_id=bewilligung.mandant_id,
+        bedarfsgemeinschaft_id=bg_id,
+        person_id=person_id,
+        leistungsmonat=datetime.date(2026, 2, 1),
+        art=art,
+        betrag=Decimal(betrag),
     )
 
 
@@ -61,7 +65,9 @@ def test_older_open_lines_are_paid_with_one_update(anzahl, testkreis, django_ass
         book_chunk(zahllauf, nach=0, bis=bg_ids[-1])
     for zeile in alte:
         zeile.refresh_from_db()
-        betrag = Leistungsbetrag.objects.get(bewilligung__bedarfsgemeinschaft_id=zeile.bedarfsgemeinschaft_id).zahlbetrag
+        betrag = Leistungsbetrag.objects.get(
+            bewilligung__bedarfsgemeinschaft_id=zeile.bedarfsgemeinschaft_id
+        ).zahlbetrag
         assert zeile.zahlung.betrag == betrag + Decimal("12.34")
 
 
@@ -95,7 +101,9 @@ def test_parallel_chunks_pay_each_bg_once(testkreis):
     seed_bewilligungen(testkreis, 25, MONAT)
     zahllauf = run_zahllauf(start_zahllauf(testkreis, MONAT, acting_user=None)[0], chunk=3, arbeiter=2)
     assert zahllauf.job.fortschritt == zahllauf.job.gesamt == 25
-    assert Zahlung.objects.count() == Zahlung.objects.values("bedarfsgemeinschaft_id").distinct().count() == 25
+    assert (
+        Zahlung.objects.count() == Zahlung.objects.values("bedarfsgemeinschaft_id").distinct().count() == 25
+    )
     assert Buchung.objects.filter(zahlung__isnull=True).count() == 0
     assert zahllauf.bericht["abgestimmt"] is True
     assert zahllauf.dateien.get().anzahl == 25
@@ -104,8 +112,12 @@ def test_parallel_chunks_pay_each_bg_once(testkreis):
 def test_open_lines_without_a_bewilligung_stop_the_run(testkreis, bg_krause):
     seed_bewilligungen(testkreis, 2, MONAT)
     Buchung.objects.create(
-        mandant=testkreis, bedarfsgemeinschaft=bg_krause, person=bg_krause.mitgliedschaften.get().person,
-        leistungsmonat=MONAT, art=Buchung.Art.REGELBEDARF, betrag=Decimal("10.00"),
+        mandant=testkreis,
+        bedarfsgemeinschaft=bg_krause,
+        person=bg_krause.mitgliedschaften.get().person,
+        leistungsmonat=MONAT,
+        art=Buchung.Art.REGELBEDARF,
+        betrag=Decimal("10.00"),
     )
     zahllauf, _ = start_zahllauf(testkreis, MONAT, acting_user=None)
     with pytest.raises(ZahllaufFehler, match="keine Bewilligung"):
@@ -117,10 +129,22 @@ def test_open_lines_without_a_bewilligung_stop_the_run(testkreis, bg_krause):
 def test_sepa_writer_builds_the_same_document_as_sepaxml(bic):
     mandant = SimpleNamespace(name="Jobcenter Saalekreis & Co", iban="DE02800537623440000106", bic=bic)
     ueberweisungen = [
-        Ueberweisung("Jürgen Weiß-Öztürk", "DE89370400440532013000", "", Decimal("812.40"),
-                     "Leistungen SGB II 03/2026 BG 15088BG0000042", "SGB2-202603-42-B"),
-        Ueberweisung("Wohnungsbau <Merseburg> eG", "DE02120300000000202051", "BYLADEM1001", Decimal("0.05"),
-                     "Miete 03/2026 fuer BG 43 (Jobcenter, § 22 Abs. 7 SGB II)", "SGB2-202603-43-V"),
+        Ueberweisung(
+            "Jürgen Weiß-Öztürk",
+            "DE89370400440532013000",
+            "",
+            Decimal("812.40"),
+            "Leistungen SGB II 03/2026 BG 15088BG0000042",
+            "SGB2-202603-42-B",
+        ),
+        Ueberweisung(
+            "Wohnungsbau <Merseburg> eG",
+            "DE02120300000000202051",
+            "BYLADEM1001",
+            Decimal("0.05"),
+            "Miete 03/2026 fuer BG 43 (Jobcenter, § 22 Abs. 7 SGB II)",
+            "SGB2-202603-43-V",
+        ),
     ]
     ausfuehrung = datetime.date(2026, 2, 27)
     config = {"name": mandant.name, "IBAN": mandant.iban, "batch": True, "currency": "EUR"}
@@ -128,8 +152,14 @@ def test_sepa_writer_builds_the_same_document_as_sepaxml(bic):
         config["BIC"] = bic
     referenz = SepaTransfer(config, schema=SCHEMA, clean=True)
     for u in ueberweisungen:
-        zahlung = {"name": u.name, "IBAN": u.iban, "amount": int(u.betrag * 100), "execution_date": ausfuehrung,
-                   "description": u.verwendungszweck, "endtoend_id": u.end_to_end_id}
+        zahlung = {
+            "name": u.name,
+            "IBAN": u.iban,
+            "amount": int(u.betrag * 100),
+            "execution_date": ausfuehrung,
+            "description": u.verwendungszweck,
+            "endtoend_id": u.end_to_end_id,
+        }
         if u.bic:
             zahlung["BIC"] = u.bic
         referenz.add_payment(zahlung)

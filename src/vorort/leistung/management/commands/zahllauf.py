@@ -23,11 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="Verzeichnis für SEPA-Datei und Laufbericht")
         parser.add_argument("--mandant", help="Kurzname des Mandanten (nötig, wenn es mehrere gibt)")
         parser.add_argument("--chunk", type=int, default=CHUNK, help="BGs je Transaktion")
-        parser.add_argument("--parallel", type=int, default=ARBEITER,
-                            help="gleichzeitig gebuchte Teile (nur PostgreSQL; SQLite bucht nacheinander)")
+        parser.add_argument(
+            "--parallel",
+            type=int,
+            default=ARBEITER,
+            help="gleichzeitig gebuchte Teile (nur PostgreSQL; SQLite bucht nacheinander)",
+        )
 
-    def handle(self, *args, monat: str, output: str, mandant: str | None, chunk: int, parallel: int,
-               **options):
+    def handle(
+        self, *args, monat: str, output: str, mandant: str | None, chunk: int, parallel: int, **options
+    ):
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", monat):
             raise CommandError(f"--monat {monat!r}: bitte als JJJJ-MM angeben, z. B. 2026-03.")
         zahlmonat = date(int(monat[:4]), int(monat[5:]), 1)
@@ -39,8 +44,9 @@ class Command(BaseCommand):
             raise CommandError(f"Bitte --mandant angeben (vorhanden: {namen or 'keine'}).")
         ziel = Path(output)
         ziel.mkdir(parents=True, exist_ok=True)
-        zahllauf, neu = start_zahllauf(mandanten.get(), zahlmonat, acting_user=None,
-                                       ausloeser=BackgroundJob.Ausloeser.CLI)
+        zahllauf, neu = start_zahllauf(
+            mandanten.get(), zahlmonat, acting_user=None, ausloeser=BackgroundJob.Ausloeser.CLI
+        )
         if zahllauf.status == Zahllauf.Status.ABGESCHLOSSEN:
             self.stdout.write(
                 f"Der Zahllauf {zahlmonat:%m/%Y} ist bereits abgeschlossen (am "
@@ -49,10 +55,16 @@ class Command(BaseCommand):
             )
             return
         if not neu:
-            self.stdout.write(f"Der unterbrochene Zahllauf {zahlmonat:%m/%Y} wird fortgesetzt; "
-                              "bereits gebuchte Bedarfsgemeinschaften werden übersprungen.")
-        balken = tqdm(total=0, unit=" BG", desc=f"Zahllauf {zahlmonat:%m/%Y}", file=sys.stderr,
-                      )
+            self.stdout.write(
+                f"Der unterbrochene Zahllauf {zahlmonat:%m/%Y} wird fortgesetzt; "
+                "bereits gebuchte Bedarfsgemeinschaften werden übersprungen."
+            )
+        balken = tqdm(
+            total=0,
+            unit=" BG",
+            desc=f"Zahllauf {zahlmonat:%m/%Y}",
+            file=sys.stderr,
+        )
 
         def fortschritt(erledigt: int, gesamt: int) -> None:
             balken.total = gesamt
