@@ -137,7 +137,7 @@ def test_antrag_to_bescheid_to_sepa_file(
     # The Zahllauf of the first month, started from its screen and paid by the worker.
     page.get_by_role("link", name="Meine Aufgaben", exact=True).click()
     page.get_by_role("link", name="zum Arbeitsvorrat Leistung").click()
-    page.get_by_role("link", name="Zahlläufe").click()
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Zahlläufe").click()
     page.get_by_label("Zahlmonat").fill(f"{stichtag:%Y-%m}")
     screenshot(page, "leistung-07-zahllauf-starten")
     page.get_by_role("button", name="Zahllauf starten").click()
