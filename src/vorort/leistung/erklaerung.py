@@ -43,6 +43,22 @@ class Zeile:
     p_id: int | None
 
 
+_RECHTSKREISE = {"Buergergeld": "Bürgergeld", "Grundsicherungsgeld": "Grundsicherungsgeld"}
+
+
+def rechtsstand_text(parameter_stand: str) -> str:
+    """The engine's `parameter_stand` ("Buergergeld 2023-01-01") as a letter says it.
+
+    >>> rechtsstand_text("Buergergeld 2023-01-01")
+    'Bürgergeld, Stand 01.01.2023'
+    """
+    name, _, datum = parameter_stand.partition(" ")
+    if len(datum) != 10:
+        return parameter_stand
+    jahr, monat, tag = datum.split("-")
+    return f"{_RECHTSKREISE.get(name, name)}, Stand {tag}.{monat}.{jahr}"
+
+
 def euro(wert: float) -> str:
     text = f"{wert:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
     return f"{text} €"

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from vorort.leistung.erklaerung import erklaerung, euro
+from vorort.leistung.erklaerung import erklaerung, euro, rechtsstand_text
 from vorort.leistung.models import Antrag, Bewilligung, Unterlage
 from vorort.personen.models import Rolle as BgRolle
 
@@ -60,16 +60,20 @@ def bescheid_kontext(bewilligung: Bewilligung) -> dict:
     antrag = bewilligung.antrag
     berechnung = bewilligung.berechnung
     namen = {ap.person_id: ap.person.name for ap in antrag.personen.select_related("person")}
-    monate = []
     betraege = list(bewilligung.betraege.order_by("monat", "person_id"))
+    monate: list[dict] = []
     for monat in sorted({b.monat for b in betraege}):
         zeilen = [b for b in betraege if b.monat == monat]
+        personen = [{
+            "name": namen.get(b.person_id, ""), "regelbedarf": euro(b.regelbedarf), "mehrbedarf": euro(b.mehrbedarf),
+            "kdu": euro(b.kdu), "einkommen": euro(b.einkommen), "zahlbetrag": euro(b.zahlbetrag),
+        } for b in zeilen]
+        # Months with the same amounts form one table ("März 2023 bis Dezember 2023"), as letters do.
+        if monate and monate[-1]["personen"] == personen:
+            monate[-1]["monat"] = f"{monat_text(monate[-1]['ab'])} bis {monat_text(monat)}"
+            continue
         monate.append({
-            "monat": monat_text(monat),
-            "personen": [{
-                "name": namen.get(b.person_id, ""), "regelbedarf": euro(b.regelbedarf), "mehrbedarf": euro(b.mehrbedarf),
-                "kdu": euro(b.kdu), "einkommen": euro(b.einkommen), "zahlbetrag": euro(b.zahlbetrag),
-            } for b in zeilen],
+            "ab": monat, "monat": monat_text(monat), "personen": personen,
             "summe": euro(sum((b.zahlbetrag for b in zeilen), Decimal("0"))),
         })
     erster = sorted(berechnung.traces)[0]
@@ -81,7 +85,7 @@ def bescheid_kontext(bewilligung: Bewilligung) -> dict:
         "erster_monat": monat_text(bewilligung.von),
         "zahlbetrag_erster_monat": euro(bewilligung.zahlbetrag_monat),
         "erklaerung": erklaerung(berechnung.traces[erster], namen, kurz=True),
-        "rechtsstand": berechnung.traces[erster].get("parameter_stand", ""),
+        "rechtsstand": rechtsstand_text(berechnung.traces[erster].get("parameter_stand", "")),
         "kdu_vermieter": euro(kdu_vermieter),
         "iban_kurz": f"{bewilligung.empfaenger_iban[:4]} … {bewilligung.empfaenger_iban[-4:]}",
         "berechnung": berechnung,

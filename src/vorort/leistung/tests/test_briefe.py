@@ -42,6 +42,7 @@ def test_bewilligungsbescheid_explains_the_amount(bewilligung_v01, sachbearbeite
     assert euro(erwartet_bg(fall_v01, "kdu_anerkannt_m")) in text
     for zitat in ("§ 20 Abs. 1a", "§ 22 Abs. 1", "§ 41 Abs. 3 SGB II", "§ 41 Abs. 2 SGB II"):
         assert zitat in text, zitat
+    assert "Rechtsstand: Bürgergeld, Stand 01.01.2023" in text   # V01 is in March 2023
     assert "Rechtsbehelfsbelehrung" in text
     assert "innerhalb eines Monats nach Bekanntgabe Widerspruch" in text
     assert "§ 84 Abs. 1 Sozialgerichtsgesetz" in text
