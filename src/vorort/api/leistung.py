@@ -99,7 +99,8 @@ def _mit_rechenweg(berechnung: Berechnung, monat: str | None) -> BerechnungMitRe
         for z in erklaerung(berechnung.traces[monat], namen, kurz=False)
     ]
     return BerechnungMitRechenwegOut(
-        **BerechnungOut.from_orm(berechnung).dict(), monat=monat, rechenweg=schritte)
+        **BerechnungOut.from_orm(berechnung).dict(), monat=monat, rechenweg=schritte
+    )
 
 
 @router.get("/bedarfsgemeinschaften/{bg_id}/antraege", response=list[AntragOut], summary="Anträge einer BG")
@@ -108,30 +109,39 @@ def antraege_lesen(request: HttpRequest, bg_id: int):
     return antraege_for_bg(request.auth, bg.pk)
 
 
-@router.get("/bedarfsgemeinschaften/{bg_id}/berechnungen", response=list[BerechnungOut],
-            summary="Berechnungen einer BG")
+@router.get(
+    "/bedarfsgemeinschaften/{bg_id}/berechnungen",
+    response=list[BerechnungOut],
+    summary="Berechnungen einer BG",
+)
 def berechnungen_lesen(request: HttpRequest, bg_id: int):
     bg = access_bg_by_id(request.auth, bg_id, zweck="API: Berechnungen lesen")
     return berechnungen_for_bg(request.auth, bg.pk)
 
 
-@router.get("/berechnungen/{berechnung_id}", response=BerechnungMitRechenwegOut,
-            summary="Berechnung mit Rechenweg")
+@router.get(
+    "/berechnungen/{berechnung_id}", response=BerechnungMitRechenwegOut, summary="Berechnung mit Rechenweg"
+)
 def berechnung_lesen(request: HttpRequest, berechnung_id: int, monat: str | None = None):
     """Der Rechenweg eines Monats (JJJJ-MM; ohne Angabe der erste Monat) mit Formel und Rechtsgrundlage."""
     return _mit_rechenweg(access_berechnung_by_id(request.auth, berechnung_id), monat)
 
 
-@router.get("/bedarfsgemeinschaften/{bg_id}/bewilligungen", response=list[BewilligungOut],
-            summary="Bewilligungen einer BG")
+@router.get(
+    "/bedarfsgemeinschaften/{bg_id}/bewilligungen",
+    response=list[BewilligungOut],
+    summary="Bewilligungen einer BG",
+)
 def bewilligungen_lesen(request: HttpRequest, bg_id: int):
     bg = access_bg_by_id(request.auth, bg_id, zweck="API: Bewilligungen lesen")
     return bewilligungen_for_bg(request.auth, bg.pk)
 
 
-@router.post("/antraege/{antrag_id}/berechnen", response={201: BerechnungMitRechenwegOut, 403: FehlerOut,
-                                                         409: FehlerOut, 422: FehlerOut},
-             summary="Antrag berechnen")
+@router.post(
+    "/antraege/{antrag_id}/berechnen",
+    response={201: BerechnungMitRechenwegOut, 403: FehlerOut, 409: FehlerOut, 422: FehlerOut},
+    summary="Antrag berechnen",
+)
 def antrag_berechnen(request: HttpRequest, antrag_id: int):
     """Speichert eine neue Berechnung über den beantragten Bewilligungszeitraum (wie „Berechnen“)."""
     antrag = access_antrag_by_id(request.auth, antrag_id)
@@ -146,9 +156,11 @@ def antrag_berechnen(request: HttpRequest, antrag_id: int):
     return Status(201, _mit_rechenweg(berechnung, None))
 
 
-@router.post("/bewilligungen/{bewilligung_id}/freigeben", response={200: BewilligungOut, 403: FehlerOut,
-                                                                   409: FehlerOut},
-             summary="Bewilligung freigeben (Vier-Augen-Prinzip)")
+@router.post(
+    "/bewilligungen/{bewilligung_id}/freigeben",
+    response={200: BewilligungOut, 403: FehlerOut, 409: FehlerOut},
+    summary="Bewilligung freigeben (Vier-Augen-Prinzip)",
+)
 def bewilligung_freigeben(request: HttpRequest, bewilligung_id: int):
     """Gibt als zweite Person frei und legt den Bescheid in der Akte ab; wer vorbereitet hat, erhält 403."""
     bewilligung = access_bewilligung_by_id(request.auth, bewilligung_id)

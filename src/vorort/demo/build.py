@@ -231,9 +231,7 @@ def logins() -> list[tuple[str, str, str, str]]:
 
     users = {
         u.username: u
-        for u in User.objects.filter(
-            username__in=[c.username for c in DEMO_LOGINS], mandant__ist_demo=True
-        )
+        for u in User.objects.filter(username__in=[c.username for c in DEMO_LOGINS], mandant__ist_demo=True)
         .select_related("mandant")
         .prefetch_related("teams")
     }

@@ -22,9 +22,9 @@ from vorort.core.models import AuditEvent, User
 from vorort.leistung.eingabe import (
     aufteilen,
     monat_key,
+    monate,
     monatsanfang,
     monatsende,
-    monate,
     plus_monate,
     rechtsstand,
     runde,
@@ -37,8 +37,8 @@ from vorort.leistung.models import (
     Berechnung,
     Bewilligung,
     Einkommen,
-    Leistungsbetrag,
     LeistungEinstellungen,
+    Leistungsbetrag,
     Schreiben,
     Unterlage,
 )
@@ -70,13 +70,32 @@ def _euro(betrag: Decimal) -> str:
 
 _GELDFELDER_ANTRAG = {"kaltmiete_m": "Die Bruttokaltmiete", "heizkosten_m": "Die Heizkosten"}
 ANTRAG_FELDER = {
-    "antragsdatum", "leistungsbeginn", "vorlaeufig", "vorlaeufig_grund", "gemeinde_ags", "wohnflaeche_m2",
-    "kaltmiete_m", "heizkosten_m", "warmwasser_dezentral", "kostensenkung_laeuft", "kontoinhaber", "iban", "bic",
-    "kdu_an_vermieter", "vermieter_name", "vermieter_iban", "vermieter_bic",
+    "antragsdatum",
+    "leistungsbeginn",
+    "vorlaeufig",
+    "vorlaeufig_grund",
+    "gemeinde_ags",
+    "wohnflaeche_m2",
+    "kaltmiete_m",
+    "heizkosten_m",
+    "warmwasser_dezentral",
+    "kostensenkung_laeuft",
+    "kontoinhaber",
+    "iban",
+    "bic",
+    "kdu_an_vermieter",
+    "vermieter_name",
+    "vermieter_iban",
+    "vermieter_bic",
 }
 PERSON_FELDER = {
-    "alleinerziehend", "schueler_student_azubi", "schwanger_ab_13_woche", "mehrbedarf_behinderung",
-    "mehrbedarf_ernaehrung_m", "mehrbedarf_unabweisbar_m", "vermoegen",
+    "alleinerziehend",
+    "schueler_student_azubi",
+    "schwanger_ab_13_woche",
+    "mehrbedarf_behinderung",
+    "mehrbedarf_ernaehrung_m",
+    "mehrbedarf_unabweisbar_m",
+    "vermoegen",
 }
 
 
@@ -111,7 +130,9 @@ def check_antrag_fakten(werte: dict, *, heute: date | None = None) -> None:
             "werden Name und IBAN gebraucht.",
         )
     if werte.get("vorlaeufig") and not werte.get("vorlaeufig_grund"):
-        fehler["vorlaeufig_grund"] = "Bitte den Grund der vorläufigen Entscheidung nennen (§ 41a Abs. 1 SGB II)."
+        fehler["vorlaeufig_grund"] = (
+            "Bitte den Grund der vorläufigen Entscheidung nennen (§ 41a Abs. 1 SGB II)."
+        )
     if fehler:
         raise ValidationError(fehler)
 
@@ -122,8 +143,13 @@ def _default_iban(person: Person, stichtag: date) -> Bankverbindung | None:
 
 @transaction.atomic(durable=True)
 def create_antrag(
-    bg: Bedarfsgemeinschaft, *, acting_user: User, antragsdatum: date, leistungsbeginn: date | None = None,
-    art: Antrag.Art = Antrag.Art.ERSTANTRAG, **fakten,
+    bg: Bedarfsgemeinschaft,
+    *,
+    acting_user: User,
+    antragsdatum: date,
+    leistungsbeginn: date | None = None,
+    art: Antrag.Art = Antrag.Art.ERSTANTRAG,
+    **fakten,
 ) -> Antrag:
     """Open an Antrag for the BG with its current members and the household's known facts."""
     _require(acting_user, "leistung.add_antrag", "Anträge aufzunehmen")
@@ -146,7 +172,9 @@ def create_antrag(
     mitglieder = list(bg.mitgliedschaften.gueltig_am(werte["leistungsbeginn"]).select_related("person"))
     if not mitglieder:
         raise ValidationError("Die Bedarfsgemeinschaft hat zum Leistungsbeginn keine Mitglieder.")
-    antragsteller = next((m.person for m in mitglieder if m.rolle == BgRolle.ANTRAGSTELLER), mitglieder[0].person)
+    antragsteller = next(
+        (m.person for m in mitglieder if m.rolle == BgRolle.ANTRAGSTELLER), mitglieder[0].person
+    )
     konto = _default_iban(antragsteller, werte["leistungsbeginn"])
     if konto is not None and not werte.get("iban"):
         werte.update(iban=konto.iban, bic=konto.bic, kontoinhaber=konto.kontoinhaber)
@@ -163,7 +191,10 @@ def create_antrag(
     )
     _personen_anlegen(antrag, mitglieder)
     record_event(
-        AuditEvent.Typ.ANTRAG_ANGELEGT, acting_user=acting_user, bedarfsgemeinschaft_id=bg.pk, objekt=antrag,
+        AuditEvent.Typ.ANTRAG_ANGELEGT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=bg.pk,
+        objekt=antrag,
         details={"art": art, "leistungsbeginn": werte["leistungsbeginn"]},
     )
     return antrag
@@ -215,7 +246,8 @@ def _bump_version(antrag: Antrag, version: int, acting_user: User, **felder) -> 
 def _check_bearbeitbar(antrag: Antrag) -> None:
     if not antrag.bearbeitbar:
         raise InvalidTransition(
-            antrag.status, antrag.status,
+            antrag.status,
+            antrag.status,
             f"Der Antrag ist {antrag.get_status_display()} und kann nicht mehr geändert werden.",
         )
 
@@ -234,8 +266,10 @@ def update_antrag(antrag: Antrag, *, version: int, acting_user: User, **felder) 
     alt = {f: getattr(antrag, f) for f in felder if getattr(antrag, f) != werte[f]}
     _bump_version(antrag, version, acting_user, **neu)
     record_event(
-        AuditEvent.Typ.ANTRAG_GEAENDERT, acting_user=acting_user,
-        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id, objekt=antrag,
+        AuditEvent.Typ.ANTRAG_GEAENDERT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
+        objekt=antrag,
         details={"geaendert": sorted(alt), "version": antrag.version},
     )
     return antrag
@@ -263,8 +297,11 @@ def update_antrag_person(
     ap.save(update_fields=list(felder))
     _bump_version(antrag, version, acting_user)
     record_event(
-        AuditEvent.Typ.ANTRAG_GEAENDERT, acting_user=acting_user, person_id=person_id,
-        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id, objekt=antrag,
+        AuditEvent.Typ.ANTRAG_GEAENDERT,
+        acting_user=acting_user,
+        person_id=person_id,
+        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
+        objekt=antrag,
         details={"person": sorted(felder), "version": antrag.version},
     )
     return ap
@@ -272,8 +309,16 @@ def update_antrag_person(
 
 @transaction.atomic(durable=True)
 def add_einkommen(
-    antrag: Antrag, *, version: int, acting_user: User, person_id: int, art: Einkommen.Art,
-    monat_ab: date | None, brutto: Decimal, netto: Decimal | None = None, monat_bis: date | None = None,
+    antrag: Antrag,
+    *,
+    version: int,
+    acting_user: User,
+    person_id: int,
+    art: Einkommen.Art,
+    monat_ab: date | None,
+    brutto: Decimal,
+    netto: Decimal | None = None,
+    monat_bis: date | None = None,
     absetzbetraege: Decimal = NULL,
 ) -> Einkommen:
     """Record an income of a person for a month or from a month on (§ 11 Abs. 2, 3 SGB II)."""
@@ -303,51 +348,70 @@ def add_einkommen(
     if fehler:
         raise ValidationError(fehler)
     einkommen = Einkommen.objects.create(
-        antrag=antrag, person_id=person_id, art=art, monat_ab=monatsanfang(monat_ab),
-        monat_bis=monatsanfang(monat_bis) if monat_bis else None, brutto=brutto, netto=netto,
+        antrag=antrag,
+        person_id=person_id,
+        art=art,
+        monat_ab=monatsanfang(monat_ab),
+        monat_bis=monatsanfang(monat_bis) if monat_bis else None,
+        brutto=brutto,
+        netto=netto,
         absetzbetraege=absetzbetraege,
     )
     _bump_version(antrag, version, acting_user)
     record_event(
-        AuditEvent.Typ.ANTRAG_GEAENDERT, acting_user=acting_user, person_id=person_id,
-        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id, objekt=antrag,
+        AuditEvent.Typ.ANTRAG_GEAENDERT,
+        acting_user=acting_user,
+        person_id=person_id,
+        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
+        objekt=antrag,
         details={"einkommen": art, "monat_ab": einkommen.monat_ab, "version": antrag.version},
     )
     return einkommen
 
 
 @transaction.atomic(durable=True)
-def add_unterlage(antrag: Antrag, *, acting_user: User, bezeichnung: str, frist: date | None = None) -> Unterlage:
+def add_unterlage(
+    antrag: Antrag, *, acting_user: User, bezeichnung: str, frist: date | None = None
+) -> Unterlage:
     """Note a document still missing for the decision (§ 60 Abs. 1 SGB I)."""
     _require(acting_user, "leistung.change_antrag", "Anträge zu ändern")
     if not bezeichnung.strip():
         raise ValidationError({"bezeichnung": "Bitte angeben, welche Unterlage fehlt."})
     tage = LeistungEinstellungen.for_mandant(antrag.mandant).unterlagen_frist_tage
     unterlage = Unterlage.objects.create(
-        antrag=antrag, bezeichnung=bezeichnung.strip(), frist=frist or timezone.localdate() + timedelta(days=tage)
+        antrag=antrag,
+        bezeichnung=bezeichnung.strip(),
+        frist=frist or timezone.localdate() + timedelta(days=tage),
     )
     record_event(
-        AuditEvent.Typ.ANTRAG_GEAENDERT, acting_user=acting_user,
-        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id, objekt=antrag,
+        AuditEvent.Typ.ANTRAG_GEAENDERT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
+        objekt=antrag,
         details={"unterlage": unterlage.bezeichnung, "frist": unterlage.frist},
     )
     return unterlage
 
 
 @transaction.atomic(durable=True)
-def mark_unterlage_eingegangen(unterlage: Unterlage, *, acting_user: User, am: date | None = None) -> Unterlage:
+def mark_unterlage_eingegangen(
+    unterlage: Unterlage, *, acting_user: User, am: date | None = None
+) -> Unterlage:
     _require(acting_user, "leistung.change_antrag", "Anträge zu ändern")
     unterlage.eingegangen_am = am or timezone.localdate()
     unterlage.save(update_fields=["eingegangen_am"])
     record_event(
-        AuditEvent.Typ.ANTRAG_GEAENDERT, acting_user=acting_user,
-        bedarfsgemeinschaft_id=unterlage.antrag.bedarfsgemeinschaft_id, objekt=unterlage.antrag,
+        AuditEvent.Typ.ANTRAG_GEAENDERT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=unterlage.antrag.bedarfsgemeinschaft_id,
+        objekt=unterlage.antrag,
         details={"unterlage_eingegangen": unterlage.bezeichnung},
     )
     return unterlage
 
 
 # --- Berechnung -----------------------------------------------------------------------------
+
 
 def _bewilligungsmonate(antrag: Antrag) -> list[date]:
     anzahl = MONATE_VORLAEUFIG if antrag.vorlaeufig else MONATE_REGULAER
@@ -376,7 +440,8 @@ def compute_berechnung(antrag: Antrag, *, acting_user: User) -> Berechnung:
             wer = namen.get(fehler.p_id, "")
             raise ValidationError(
                 f"Berechnung für {monat:%m/%Y} nicht möglich"
-                + (f" (Angaben zu {wer})" if wer else "") + f": {fehler.message_de}"
+                + (f" (Angaben zu {wer})" if wer else "")
+                + f": {fehler.message_de}"
             ) from None
         key = monat_key(monat)
         eingabe[key] = zeilen
@@ -385,17 +450,29 @@ def compute_berechnung(antrag: Antrag, *, acting_user: User) -> Berechnung:
     betraege = [Decimal(str(v["bg"]["zahlbetrag_m"])) for v in ergebnis.values()]
     monatsliste = sorted(ergebnis)
     berechnung = Berechnung.objects.create(
-        mandant_id=antrag.mandant_id, antrag=antrag, bedarfsgemeinschaft_id=bg_id,
-        antrag_version=antrag.version, monat_von=date.fromisoformat(monatsliste[0] + "-01"),
-        monat_bis=date.fromisoformat(monatsliste[-1] + "-01"), engine_version=recht.ENGINE_VERSION,
-        parameter_hash=recht.parameter_hash(), eingabe=eingabe, ergebnis=ergebnis, traces=traces,
-        zahlbetrag_erster_monat=runde(betraege[0]), zahlbetrag_summe=runde(sum(betraege, NULL)),
+        mandant_id=antrag.mandant_id,
+        antrag=antrag,
+        bedarfsgemeinschaft_id=bg_id,
+        antrag_version=antrag.version,
+        monat_von=date.fromisoformat(monatsliste[0] + "-01"),
+        monat_bis=date.fromisoformat(monatsliste[-1] + "-01"),
+        engine_version=recht.ENGINE_VERSION,
+        parameter_hash=recht.parameter_hash(),
+        eingabe=eingabe,
+        ergebnis=ergebnis,
+        traces=traces,
+        zahlbetrag_erster_monat=runde(betraege[0]),
+        zahlbetrag_summe=runde(sum(betraege, NULL)),
         erstellt_von=acting_user,
     )
     record_event(
-        AuditEvent.Typ.BERECHNUNG_ERSTELLT, acting_user=acting_user, bedarfsgemeinschaft_id=bg_id,
-        objekt=berechnung, details={
-            "antrag_version": antrag.version, "engine_version": recht.ENGINE_VERSION,
+        AuditEvent.Typ.BERECHNUNG_ERSTELLT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=bg_id,
+        objekt=berechnung,
+        details={
+            "antrag_version": antrag.version,
+            "engine_version": recht.ENGINE_VERSION,
             "zahlbetrag_erster_monat": berechnung.zahlbetrag_erster_monat,
         },
     )
@@ -403,6 +480,7 @@ def compute_berechnung(antrag: Antrag, *, acting_user: User) -> Berechnung:
 
 
 # --- Bewilligung ----------------------------------------------------------------------------
+
 
 def _vier_augen(antrag: Antrag, monatsbetrag: Decimal, nachzahlung: Decimal) -> str:
     """Return why a second person must release the decision, or '' (Mandant's settings)."""
@@ -432,17 +510,28 @@ def leistungsbetraege(berechnung: Berechnung) -> list[Leistungsbetrag]:
             kdu = runde(Decimal(str(p["kdu_anerkannt_m"])))
             zahl = runde(Decimal(str(p["zahlbetrag_m"])))
             teil_regel, teil_mehr, teil_kdu = aufteilen(zahl, regel, mehr, kdu, int(p["anspruchstage"]))
-            zeilen.append(Leistungsbetrag(
-                person_id=p["p_id"], monat=monat, regelbedarf=regel, mehrbedarf=mehr, kdu=kdu,
-                einkommen=runde(Decimal(str(p["einkommen_bereinigt_m"]))),
-                minderung=runde(Decimal(str(p["minderung_m"]))), zahlbetrag=zahl,
-                auszahlung_regelbedarf=teil_regel, auszahlung_mehrbedarf=teil_mehr, auszahlung_kdu=teil_kdu,
-            ))
+            zeilen.append(
+                Leistungsbetrag(
+                    person_id=p["p_id"],
+                    monat=monat,
+                    regelbedarf=regel,
+                    mehrbedarf=mehr,
+                    kdu=kdu,
+                    einkommen=runde(Decimal(str(p["einkommen_bereinigt_m"]))),
+                    minderung=runde(Decimal(str(p["minderung_m"]))),
+                    zahlbetrag=zahl,
+                    auszahlung_regelbedarf=teil_regel,
+                    auszahlung_mehrbedarf=teil_mehr,
+                    auszahlung_kdu=teil_kdu,
+                )
+            )
     return zeilen
 
 
 @transaction.atomic(durable=True)
-def prepare_bewilligung(berechnung: Berechnung, *, acting_user: User, heute: date | None = None) -> Bewilligung:
+def prepare_bewilligung(
+    berechnung: Berechnung, *, acting_user: User, heute: date | None = None
+) -> Bewilligung:
     """Prepare the decision from a Berechnung of the current Antrag version.
 
     If the Mandant's rules require a second person, the Bewilligung waits for release; otherwise
@@ -454,34 +543,53 @@ def prepare_bewilligung(berechnung: Berechnung, *, acting_user: User, heute: dat
         raise InvalidTransition(antrag.status, Antrag.Status.BEWILLIGT, "Der Antrag ist bereits entschieden.")
     if berechnung.antrag_version != antrag.version:
         raise InvalidTransition(
-            antrag.status, Antrag.Status.BEWILLIGT,
+            antrag.status,
+            Antrag.Status.BEWILLIGT,
             "Der Antrag wurde nach dieser Berechnung geändert. Bitte zuerst neu berechnen.",
         )
     if antrag.bewilligungen.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND).exists():
-        raise InvalidTransition(antrag.status, Antrag.Status.BEWILLIGT, "Eine Bewilligung wartet bereits auf Freigabe.")
+        raise InvalidTransition(
+            antrag.status, Antrag.Status.BEWILLIGT, "Eine Bewilligung wartet bereits auf Freigabe."
+        )
     if not antrag.iban:
-        raise ValidationError({"iban": "Für die Auszahlung fehlt die IBAN (Bankverbindung im Antrag eintragen)."})
+        raise ValidationError(
+            {"iban": "Für die Auszahlung fehlt die IBAN (Bankverbindung im Antrag eintragen)."}
+        )
     heute = heute or timezone.localdate()
     betraege = leistungsbetraege(berechnung)
     nachzahlung = sum((b.zahlbetrag for b in betraege if b.monat < monatsanfang(heute)), NULL)
     monatsbetrag = berechnung.zahlbetrag_erster_monat
     grund = _vier_augen(antrag, monatsbetrag, nachzahlung)
     bewilligung = Bewilligung.objects.create(
-        mandant_id=antrag.mandant_id, antrag=antrag, berechnung=berechnung,
+        mandant_id=antrag.mandant_id,
+        antrag=antrag,
+        berechnung=berechnung,
         bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
         status=Bewilligung.Status.FREIGABE_AUSSTEHEND if grund else Bewilligung.Status.BEWILLIGT,
-        von=berechnung.monat_von, bis=monatsende(berechnung.monat_bis), vorlaeufig=antrag.vorlaeufig,
-        zahlbetrag_monat=monatsbetrag, nachzahlung=nachzahlung, vier_augen_erforderlich=bool(grund),
-        vier_augen_grund=grund, empfaenger_name=antrag.kontoinhaber, empfaenger_iban=antrag.iban,
-        empfaenger_bic=antrag.bic, kdu_an_vermieter=antrag.kdu_an_vermieter, vermieter_name=antrag.vermieter_name,
-        vermieter_iban=antrag.vermieter_iban, vermieter_bic=antrag.vermieter_bic, erstellt_von=acting_user,
+        von=berechnung.monat_von,
+        bis=monatsende(berechnung.monat_bis),
+        vorlaeufig=antrag.vorlaeufig,
+        zahlbetrag_monat=monatsbetrag,
+        nachzahlung=nachzahlung,
+        vier_augen_erforderlich=bool(grund),
+        vier_augen_grund=grund,
+        empfaenger_name=antrag.kontoinhaber,
+        empfaenger_iban=antrag.iban,
+        empfaenger_bic=antrag.bic,
+        kdu_an_vermieter=antrag.kdu_an_vermieter,
+        vermieter_name=antrag.vermieter_name,
+        vermieter_iban=antrag.vermieter_iban,
+        vermieter_bic=antrag.vermieter_bic,
+        erstellt_von=acting_user,
     )
     for b in betraege:
         b.bewilligung = bewilligung
     Leistungsbetrag.objects.bulk_create(betraege)
     record_event(
-        AuditEvent.Typ.BEWILLIGUNG_VORBEREITET, acting_user=acting_user,
-        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id, objekt=bewilligung,
+        AuditEvent.Typ.BEWILLIGUNG_VORBEREITET,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
+        objekt=bewilligung,
         details={"berechnung": berechnung.pk, "vier_augen": grund, "zahlbetrag_monat": monatsbetrag},
     )
     if not grund:
@@ -501,7 +609,8 @@ def approve_bewilligung(bewilligung: Bewilligung, *, acting_user: User) -> Bewil
     bewilligung = Bewilligung.objects.select_for_update().get(pk=bewilligung.pk)
     if bewilligung.status != Bewilligung.Status.FREIGABE_AUSSTEHEND:
         raise InvalidTransition(
-            bewilligung.status, Bewilligung.Status.BEWILLIGT,
+            bewilligung.status,
+            Bewilligung.Status.BEWILLIGT,
             f"Die Bewilligung ist {bewilligung.get_status_display()} und wartet nicht auf Freigabe.",
         )
     if bewilligung.erstellt_von_id == acting_user.pk:
@@ -509,7 +618,8 @@ def approve_bewilligung(bewilligung: Bewilligung, *, acting_user: User) -> Bewil
     antrag = Antrag.objects.select_for_update().get(pk=bewilligung.antrag_id)
     if bewilligung.berechnung.antrag_version != antrag.version:
         raise InvalidTransition(
-            bewilligung.status, Bewilligung.Status.BEWILLIGT,
+            bewilligung.status,
+            Bewilligung.Status.BEWILLIGT,
             "Der Antrag wurde nach der Berechnung geändert. Die Bewilligung muss neu vorbereitet werden.",
         )
     bewilligung.freigegeben_von = acting_user
@@ -517,8 +627,10 @@ def approve_bewilligung(bewilligung: Bewilligung, *, acting_user: User) -> Bewil
     bewilligung.status = Bewilligung.Status.BEWILLIGT
     bewilligung.save(update_fields=["freigegeben_von", "freigegeben_am", "status"])
     record_event(
-        AuditEvent.Typ.BEWILLIGUNG_FREIGEGEBEN, acting_user=acting_user,
-        bedarfsgemeinschaft_id=bewilligung.bedarfsgemeinschaft_id, objekt=bewilligung,
+        AuditEvent.Typ.BEWILLIGUNG_FREIGEGEBEN,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=bewilligung.bedarfsgemeinschaft_id,
+        objekt=bewilligung,
         details={"vorbereitet_von": bewilligung.erstellt_von_id, "grund": bewilligung.vier_augen_grund},
     )
     _bewilligen(bewilligung, antrag, acting_user)
@@ -530,12 +642,16 @@ def _bewilligen(bewilligung: Bewilligung, antrag: Antrag, acting_user: User) -> 
     antrag.save(update_fields=["status"])
     start_leistungsbezug(antrag.bedarfsgemeinschaft, ab=antrag.leistungsbeginn, acting_user=acting_user)
     record_event(
-        AuditEvent.Typ.ANTRAG_BEWILLIGT, acting_user=acting_user, bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
-        objekt=antrag, details={"bewilligung": bewilligung.pk, "von": bewilligung.von, "bis": bewilligung.bis},
+        AuditEvent.Typ.ANTRAG_BEWILLIGT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
+        objekt=antrag,
+        details={"bewilligung": bewilligung.pk, "von": bewilligung.von, "bis": bewilligung.bis},
     )
 
 
 # --- Letters ----------------------------------------------------------------------------------
+
 
 @transaction.atomic(durable=True)
 def create_bescheid(bewilligung: Bewilligung, *, acting_user: User) -> Schreiben:
@@ -548,16 +664,29 @@ def create_bescheid(bewilligung: Bewilligung, *, acting_user: User) -> Schreiben
     pdf = render_bewilligungsbescheid(bewilligung)
     bg = bewilligung.bedarfsgemeinschaft
     dokument = store_dokument(
-        mandant=bewilligung.mandant, inhalt=pdf, dateiname=f"bewilligungsbescheid_{bg.nummer}_{bewilligung.von:%Y-%m}.pdf",
-        mime_type="application/pdf", titel=f"Bewilligungsbescheid {bewilligung.von:%m/%Y}–{bewilligung.bis:%m/%Y}",
-        art=Dokument.Art.BESCHEID, acting_user=acting_user, bedarfsgemeinschaft=bg,
+        mandant=bewilligung.mandant,
+        inhalt=pdf,
+        dateiname=f"bewilligungsbescheid_{bg.nummer}_{bewilligung.von:%Y-%m}.pdf",
+        mime_type="application/pdf",
+        titel=f"Bewilligungsbescheid {bewilligung.von:%m/%Y}–{bewilligung.bis:%m/%Y}",
+        art=Dokument.Art.BESCHEID,
+        acting_user=acting_user,
+        bedarfsgemeinschaft=bg,
     )
     schreiben = Schreiben.objects.create(
-        mandant_id=bewilligung.mandant_id, art=Schreiben.Art.BEWILLIGUNGSBESCHEID, bedarfsgemeinschaft=bg,
-        antrag_id=bewilligung.antrag_id, bewilligung=bewilligung, dokument=dokument, erstellt_von=acting_user,
+        mandant_id=bewilligung.mandant_id,
+        art=Schreiben.Art.BEWILLIGUNGSBESCHEID,
+        bedarfsgemeinschaft=bg,
+        antrag_id=bewilligung.antrag_id,
+        bewilligung=bewilligung,
+        dokument=dokument,
+        erstellt_von=acting_user,
     )
     record_event(
-        AuditEvent.Typ.BESCHEID_ERSTELLT, acting_user=acting_user, bedarfsgemeinschaft_id=bg.pk, objekt=schreiben,
+        AuditEvent.Typ.BESCHEID_ERSTELLT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=bg.pk,
+        objekt=schreiben,
         details={"dokument": dokument.pk, "sha256": dokument.sha256},
     )
     return schreiben
@@ -575,17 +704,29 @@ def request_unterlagen(antrag: Antrag, *, acting_user: User) -> Schreiben:
     pdf = render_unterlagenanforderung(antrag, offen)
     bg = antrag.bedarfsgemeinschaft
     dokument = store_dokument(
-        mandant=antrag.mandant, inhalt=pdf, dateiname=f"unterlagen_{bg.nummer}_{timezone.localdate():%Y-%m-%d}.pdf",
-        mime_type="application/pdf", titel="Anforderung fehlender Unterlagen (§ 60 SGB I)",
-        art=Dokument.Art.ANSCHREIBEN, acting_user=acting_user, bedarfsgemeinschaft=bg,
+        mandant=antrag.mandant,
+        inhalt=pdf,
+        dateiname=f"unterlagen_{bg.nummer}_{timezone.localdate():%Y-%m-%d}.pdf",
+        mime_type="application/pdf",
+        titel="Anforderung fehlender Unterlagen (§ 60 SGB I)",
+        art=Dokument.Art.ANSCHREIBEN,
+        acting_user=acting_user,
+        bedarfsgemeinschaft=bg,
     )
     Unterlage.objects.filter(pk__in=[u.pk for u in offen]).update(angefordert_am=timezone.localdate())
     schreiben = Schreiben.objects.create(
-        mandant_id=antrag.mandant_id, art=Schreiben.Art.UNTERLAGENANFORDERUNG, bedarfsgemeinschaft=bg,
-        antrag=antrag, dokument=dokument, erstellt_von=acting_user,
+        mandant_id=antrag.mandant_id,
+        art=Schreiben.Art.UNTERLAGENANFORDERUNG,
+        bedarfsgemeinschaft=bg,
+        antrag=antrag,
+        dokument=dokument,
+        erstellt_von=acting_user,
     )
     record_event(
-        AuditEvent.Typ.UNTERLAGEN_ANGEFORDERT, acting_user=acting_user, bedarfsgemeinschaft_id=bg.pk,
-        objekt=schreiben, details={"unterlagen": [u.bezeichnung for u in offen], "sha256": dokument.sha256},
+        AuditEvent.Typ.UNTERLAGEN_ANGEFORDERT,
+        acting_user=acting_user,
+        bedarfsgemeinschaft_id=bg.pk,
+        objekt=schreiben,
+        details={"unterlagen": [u.bezeichnung for u in offen], "sha256": dokument.sha256},
     )
     return schreiben

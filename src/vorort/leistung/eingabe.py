@@ -85,7 +85,11 @@ def kdu_grenze(mandant_id: int, gemeinde_ags: str, haushaltsgroesse: int, sticht
 
 def grenzen_fuer(grenze: KdUGrenze | None, haushaltsgroesse: int) -> dict[str, float | None]:
     if grenze is None:
-        return {"grenze_bruttokaltmiete_m_hh": None, "grenze_heizkosten_m_hh": None, "grenze_gesamt_m_hh": None}
+        return {
+            "grenze_bruttokaltmiete_m_hh": None,
+            "grenze_heizkosten_m_hh": None,
+            "grenze_gesamt_m_hh": None,
+        }
     miete = grenze.bruttokaltmiete_max
     if haushaltsgroesse > grenze.haushaltsgroesse and grenze.je_weitere_person:
         miete += (haushaltsgroesse - grenze.haushaltsgroesse) * grenze.je_weitere_person
@@ -106,7 +110,11 @@ _EINKOMMEN_SPALTE = {
 
 
 def alter_am(geburtsdatum: date, stichtag: date) -> int:
-    return stichtag.year - geburtsdatum.year - ((stichtag.month, stichtag.day) < (geburtsdatum.month, geburtsdatum.day))
+    return (
+        stichtag.year
+        - geburtsdatum.year
+        - ((stichtag.month, stichtag.day) < (geburtsdatum.month, geburtsdatum.day))
+    )
 
 
 def zeilen_fuer_monat(antrag: Antrag, monat: date) -> list[dict]:
@@ -147,8 +155,11 @@ def zeilen_fuer_monat(antrag: Antrag, monat: date) -> list[dict]:
             "mehrbedarf_unabweisbar_m": float(ap.mehrbedarf_unabweisbar_m),
             "vermoegen": float(ap.vermoegen),
             "anspruchstage": anspruchstage(antrag.leistungsbeginn, monat),
-            "brutto_erwerb_m": 0.0, "netto_erwerb_m": 0.0, "absetzbetraege_erwerb_m": 0.0,
-            "gewinn_selbststaendig_m": 0.0, "steuern_selbststaendig_m": 0.0,
+            "brutto_erwerb_m": 0.0,
+            "netto_erwerb_m": 0.0,
+            "absetzbetraege_erwerb_m": 0.0,
+            "gewinn_selbststaendig_m": 0.0,
+            "steuern_selbststaendig_m": 0.0,
             **{spalte: 0.0 for spalte in _EINKOMMEN_SPALTE.values()},
             **haushalt,
         }
@@ -168,8 +179,9 @@ def zeilen_fuer_monat(antrag: Antrag, monat: date) -> list[dict]:
     return zeilen
 
 
-def aufteilen(zahlbetrag: Decimal, regelbedarf: Decimal, mehrbedarf: Decimal, kdu: Decimal,
-              tage: int = 30) -> tuple[Decimal, Decimal, Decimal]:
+def aufteilen(
+    zahlbetrag: Decimal, regelbedarf: Decimal, mehrbedarf: Decimal, kdu: Decimal, tage: int = 30
+) -> tuple[Decimal, Decimal, Decimal]:
     """Split a person's Zahlbetrag into Regelbedarf, Mehrbedarf and KdU parts.
 
     Income covers the needs of §§ 20, 21, 23 first, then those of § 22 (§ 19 Abs. 3 S. 2 SGB II),

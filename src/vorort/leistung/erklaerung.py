@@ -97,6 +97,14 @@ def erklaerung(trace: dict, namen: dict[int, str], *, kurz: bool = True) -> list
         wer = namen.get(p_id, f"Person {p_id}") if p_id is not None else "Bedarfsgemeinschaft"
         if name.startswith("parameter."):
             wer = "Rechtsstand"
-        zeilen.append(Zeile(wer=wer, text=text, wert=_wert(step), norm=step.get("rule", ""),
-                            formel=step.get("formula", ""), p_id=p_id))
+        zeilen.append(
+            Zeile(
+                wer=wer,
+                text=text,
+                wert=_wert(step),
+                norm=step.get("rule", ""),
+                formel=step.get("formula", ""),
+                p_id=p_id,
+            )
+        )
     return zeilen

@@ -11,7 +11,11 @@ from vorort.core.forms import KernFormMixin, datumsfeld
 from vorort.leistung.models import Antrag, AntragPerson, Einkommen
 
 GELD_FELDER = {
-    "wohnflaeche_m2", "kaltmiete_m", "heizkosten_m", "mehrbedarf_ernaehrung_m", "mehrbedarf_unabweisbar_m",
+    "wohnflaeche_m2",
+    "kaltmiete_m",
+    "heizkosten_m",
+    "mehrbedarf_ernaehrung_m",
+    "mehrbedarf_unabweisbar_m",
     "vermoegen",
 }
 
@@ -28,16 +32,19 @@ def _geldfelder_deutsch(form: forms.BaseForm) -> None:
 
 class AntragNeuForm(KernFormMixin, forms.Form):
     art = forms.ChoiceField(
-        label="Art des Antrags", choices=Antrag.Art.choices, initial=Antrag.Art.ERSTANTRAG)
-    antragsdatum = datumsfeld("Antragsdatum (Eingang)", error_messages={
-        "required": "Bitte das Eingangsdatum des Antrags angeben (§ 37 Abs. 2 SGB II)."})
+        label="Art des Antrags", choices=Antrag.Art.choices, initial=Antrag.Art.ERSTANTRAG
+    )
+    antragsdatum = datumsfeld(
+        "Antragsdatum (Eingang)",
+        error_messages={"required": "Bitte das Eingangsdatum des Antrags angeben (§ 37 Abs. 2 SGB II)."},
+    )
     leistungsbeginn = datumsfeld("Leistungsbeginn", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leistungsbeginn"].help_text = (
-            "Leer: der Erste des Antragsmonats. Format TT.MM.JJJJ, z. B. 01.03.2023"
-        )
+        self.fields[
+            "leistungsbeginn"
+        ].help_text = "Leer: der Erste des Antragsmonats. Format TT.MM.JJJJ, z. B. 01.03.2023"
 
 
 class AntragForm(KernFormMixin, forms.ModelForm):
@@ -48,17 +55,32 @@ class AntragForm(KernFormMixin, forms.ModelForm):
     class Meta:
         model = Antrag
         fields = [
-            "antragsdatum", "leistungsbeginn", "vorlaeufig", "vorlaeufig_grund", "gemeinde_ags", "wohnflaeche_m2",
-            "kaltmiete_m", "heizkosten_m", "warmwasser_dezentral", "kostensenkung_laeuft", "kontoinhaber", "iban",
-            "bic", "kdu_an_vermieter", "vermieter_name", "vermieter_iban", "vermieter_bic",
+            "antragsdatum",
+            "leistungsbeginn",
+            "vorlaeufig",
+            "vorlaeufig_grund",
+            "gemeinde_ags",
+            "wohnflaeche_m2",
+            "kaltmiete_m",
+            "heizkosten_m",
+            "warmwasser_dezentral",
+            "kostensenkung_laeuft",
+            "kontoinhaber",
+            "iban",
+            "bic",
+            "kdu_an_vermieter",
+            "vermieter_name",
+            "vermieter_iban",
+            "vermieter_bic",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _geldfelder_deutsch(self)
         # A hint next to a checkbox wraps word by word; the label says it in one line.
-        self.fields["vorlaeufig"].label = (
-            "Vorläufige Entscheidung (§ 41a SGB II, Bewilligungszeitraum 6 Monate)")
+        self.fields[
+            "vorlaeufig"
+        ].label = "Vorläufige Entscheidung (§ 41a SGB II, Bewilligungszeitraum 6 Monate)"
         self.fields["vorlaeufig"].help_text = ""
 
     def validate_constraints(self):
@@ -73,8 +95,13 @@ class AntragPersonForm(KernFormMixin, forms.ModelForm):
     class Meta:
         model = AntragPerson
         fields = [
-            "alleinerziehend", "schwanger_ab_13_woche", "mehrbedarf_behinderung", "mehrbedarf_ernaehrung_m",
-            "mehrbedarf_unabweisbar_m", "schueler_student_azubi", "vermoegen",
+            "alleinerziehend",
+            "schwanger_ab_13_woche",
+            "mehrbedarf_behinderung",
+            "mehrbedarf_ernaehrung_m",
+            "mehrbedarf_unabweisbar_m",
+            "schueler_student_azubi",
+            "vermoegen",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -117,19 +144,38 @@ class EinkommenForm(KernFormMixin, forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     art = forms.ChoiceField(label="Art des Einkommens", choices=Einkommen.Art.choices)
-    monat_ab = MonatsFeld(label="Monat des Zuflusses (ab)", error_messages={"required": (
-        "Bitte den Monat des Zuflusses angeben: Einkommen wird in dem Monat berücksichtigt, "
-        "in dem es zufließt (§ 11 Abs. 2 SGB II).")})
+    monat_ab = MonatsFeld(
+        label="Monat des Zuflusses (ab)",
+        error_messages={
+            "required": (
+                "Bitte den Monat des Zuflusses angeben: Einkommen wird in dem Monat berücksichtigt, "
+                "in dem es zufließt (§ 11 Abs. 2 SGB II)."
+            )
+        },
+    )
     monat_bis = MonatsFeld(
-        label="bis Monat", required=False, help_text="Leer: das Einkommen fließt weiter zu.")
-    brutto = forms.DecimalField(label="Betrag brutto (€/Monat)", max_digits=12, decimal_places=2,
-                                error_messages={"required": "Bitte den Bruttobetrag eintragen."})
-    netto = forms.DecimalField(label="Betrag netto (€/Monat)", max_digits=12, decimal_places=2,
-                               required=False,
-                               help_text="Leer: wie brutto (z. B. Unterhalt, Rente).")
-    absetzbetraege = forms.DecimalField(label="nachgewiesene Absetzbeträge (€/Monat)", max_digits=12,
-                                        decimal_places=2, required=False,
-                                        help_text="§ 11b Abs. 1 S. 1 Nr. 3–5 SGB II")
+        label="bis Monat", required=False, help_text="Leer: das Einkommen fließt weiter zu."
+    )
+    brutto = forms.DecimalField(
+        label="Betrag brutto (€/Monat)",
+        max_digits=12,
+        decimal_places=2,
+        error_messages={"required": "Bitte den Bruttobetrag eintragen."},
+    )
+    netto = forms.DecimalField(
+        label="Betrag netto (€/Monat)",
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text="Leer: wie brutto (z. B. Unterhalt, Rente).",
+    )
+    absetzbetraege = forms.DecimalField(
+        label="nachgewiesene Absetzbeträge (€/Monat)",
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text="§ 11b Abs. 1 S. 1 Nr. 3–5 SGB II",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +183,12 @@ class EinkommenForm(KernFormMixin, forms.Form):
 
 
 class ZahllaufForm(KernFormMixin, forms.Form):
-    monat = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", label="Zahlmonat (JJJJ-MM)",
-                             help_text="z. B. 2026-03 für März 2026",
-                             error_messages={"invalid": "Bitte den Monat als JJJJ-MM angeben, z. B. 2026-03.",
-                                             "required": "Bitte den Zahlmonat angeben, z. B. 2026-03."})
+    monat = forms.RegexField(
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        label="Zahlmonat (JJJJ-MM)",
+        help_text="z. B. 2026-03 für März 2026",
+        error_messages={
+            "invalid": "Bitte den Monat als JJJJ-MM angeben, z. B. 2026-03.",
+            "required": "Bitte den Zahlmonat angeben, z. B. 2026-03.",
+        },
+    )

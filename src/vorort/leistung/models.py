@@ -45,11 +45,18 @@ class LeistungEinstellungen(models.Model):
         _("Vier-Augen-Prinzip bei jeder Erstbewilligung"), default=True
     )
     vier_augen_nachzahlung_ab = models.DecimalField(
-        _("Vier-Augen-Prinzip bei Nachzahlungen ab (€)"), **GELD, null=True, blank=True, default=Decimal("1000.00"),
+        _("Vier-Augen-Prinzip bei Nachzahlungen ab (€)"),
+        **GELD,
+        null=True,
+        blank=True,
+        default=Decimal("1000.00"),
         help_text=_("Leer: Nachzahlungen brauchen keine zweite Freigabe."),
     )
     vier_augen_monatsbetrag_ab = models.DecimalField(
-        _("Vier-Augen-Prinzip bei Monatsbeträgen ab (€)"), **GELD, null=True, blank=True,
+        _("Vier-Augen-Prinzip bei Monatsbeträgen ab (€)"),
+        **GELD,
+        null=True,
+        blank=True,
         help_text=_("Leer: keine Grenze für den monatlichen Zahlbetrag der BG."),
     )
     unterlagen_frist_tage = models.PositiveSmallIntegerField(
@@ -82,10 +89,17 @@ class KdUGrenze(MandantModel):
     bruttokaltmiete_max = models.DecimalField(_("Grenze Bruttokaltmiete (€/Monat)"), **GELD)
     heizkosten_max = models.DecimalField(_("Grenze Heizkosten (€/Monat)"), **GELD, null=True, blank=True)
     gesamt_max = models.DecimalField(
-        _("Gesamtangemessenheitsgrenze (€/Monat)"), **GELD, null=True, blank=True, help_text=_("§ 22 Abs. 10 SGB II")
+        _("Gesamtangemessenheitsgrenze (€/Monat)"),
+        **GELD,
+        null=True,
+        blank=True,
+        help_text=_("§ 22 Abs. 10 SGB II"),
     )
     je_weitere_person = models.DecimalField(
-        _("Zuschlag je weitere Person (€/Monat)"), **GELD, null=True, blank=True,
+        _("Zuschlag je weitere Person (€/Monat)"),
+        **GELD,
+        null=True,
+        blank=True,
         help_text=_("Nur in der Zeile der größten Haushaltsgröße."),
     )
     gueltig_ab = models.DateField(_("gültig ab"))
@@ -139,23 +153,31 @@ class Antrag(MandantModel):
         ZURUECKGENOMMEN = "zurueckgenommen", _("zurückgenommen")
 
     bedarfsgemeinschaft = models.ForeignKey(
-        Bedarfsgemeinschaft, on_delete=models.PROTECT, related_name="antraege", verbose_name=_("Bedarfsgemeinschaft")
+        Bedarfsgemeinschaft,
+        on_delete=models.PROTECT,
+        related_name="antraege",
+        verbose_name=_("Bedarfsgemeinschaft"),
     )
     art = models.CharField(_("Art"), max_length=20, choices=Art, default=Art.ERSTANTRAG)
     status = models.CharField(_("Status"), max_length=20, choices=Status, default=Status.ENTWURF)
     version = models.PositiveIntegerField(_("Version"), default=1)
-    antragsdatum = models.DateField(_("Antragsdatum"), help_text=_("Eingang des Antrags (§ 37 Abs. 2 SGB II)"))
+    antragsdatum = models.DateField(
+        _("Antragsdatum"), help_text=_("Eingang des Antrags (§ 37 Abs. 2 SGB II)")
+    )
     leistungsbeginn = models.DateField(
         _("Leistungsbeginn"), help_text=_("Erster Tag mit Anspruch; frühestens der Erste des Antragsmonats")
     )
     vorlaeufig = models.BooleanField(
-        _("vorläufige Entscheidung (§ 41a SGB II)"), default=False,
+        _("vorläufige Entscheidung (§ 41a SGB II)"),
+        default=False,
         help_text=_("Bei schwankendem Einkommen oder ungeklärten Tatsachen; Bewilligungszeitraum 6 Monate."),
     )
     vorlaeufig_grund = models.CharField(_("Grund der vorläufigen Entscheidung"), max_length=200, blank=True)
     # Household facts (§ 22 SGB II)
     gemeinde_ags = models.CharField(_("Gemeindeschlüssel (AGS) der Wohnung"), max_length=8)
-    wohnflaeche_m2 = models.DecimalField(_("Wohnfläche (m²)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    wohnflaeche_m2 = models.DecimalField(
+        _("Wohnfläche (m²)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     kaltmiete_m = models.DecimalField(
         _("Bruttokaltmiete (€/Monat)"), **GELD, help_text=_("Nettokaltmiete + kalte Nebenkosten")
     )
@@ -166,18 +188,29 @@ class Antrag(MandantModel):
     )
     # Payment
     kontoinhaber = models.CharField(_("Kontoinhaber/in"), max_length=140, blank=True)
-    iban = models.CharField(_("IBAN für die Auszahlung"), max_length=34, blank=True, validators=[validate_iban])
+    iban = models.CharField(
+        _("IBAN für die Auszahlung"), max_length=34, blank=True, validators=[validate_iban]
+    )
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     kdu_an_vermieter = models.BooleanField(
         _("Unterkunftskosten direkt an Vermieter/in (§ 22 Abs. 7 SGB II)"), default=False
     )
     vermieter_name = models.CharField(_("Vermieter/in"), max_length=140, blank=True)
-    vermieter_iban = models.CharField(_("IBAN Vermieter/in"), max_length=34, blank=True, validators=[validate_iban])
+    vermieter_iban = models.CharField(
+        _("IBAN Vermieter/in"), max_length=34, blank=True, validators=[validate_iban]
+    )
     vermieter_bic = models.CharField(_("BIC Vermieter/in"), max_length=11, blank=True)
-    erstellt_von = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("erfasst von"))
+    erstellt_von = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("erfasst von")
+    )
     erstellt_am = models.DateTimeField(_("erfasst am"), default=timezone.now)
     geaendert_von = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("geändert von")
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geändert von"),
     )
     geaendert_am = models.DateTimeField(_("geändert am"), default=timezone.now)
 
@@ -190,8 +223,12 @@ class Antrag(MandantModel):
         permissions = [("view_alle_antraege", _("Anträge aller Teams einsehen"))]
         indexes = [models.Index(fields=["mandant", "status"], name="leistung_antrag_status")]
         constraints = [
-            models.CheckConstraint(condition=Q(kaltmiete_m__gte=0), name="leistung_antrag_kaltmiete_not_negative"),
-            models.CheckConstraint(condition=Q(heizkosten_m__gte=0), name="leistung_antrag_heizkosten_not_negative"),
+            models.CheckConstraint(
+                condition=Q(kaltmiete_m__gte=0), name="leistung_antrag_kaltmiete_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(heizkosten_m__gte=0), name="leistung_antrag_heizkosten_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,24 +245,47 @@ class AntragPerson(models.Model):
     antrag = models.ForeignKey(Antrag, on_delete=models.CASCADE, related_name="personen")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("Person"))
     partner = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Partner/in in der BG")
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Partner/in in der BG"),
     )
     elternteil_1 = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Elternteil 1")
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Elternteil 1"),
     )
     elternteil_2 = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Elternteil 2")
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Elternteil 2"),
     )
     kindergeld_empfaenger = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Kindergeld für diese Person erhält"),
     )
     alleinerziehend = models.BooleanField(_("alleinerziehend (§ 21 Abs. 3 SGB II)"), default=False)
     schueler_student_azubi = models.BooleanField(
         _("Schüler/in, Student/in, Auszubildende/r (§ 11b Abs. 2b SGB II)"), default=False
     )
-    schwanger_ab_13_woche = models.BooleanField(_("schwanger ab der 13. Woche (§ 21 Abs. 2 SGB II)"), default=False)
-    mehrbedarf_behinderung = models.BooleanField(_("Mehrbedarf Behinderung (§ 21 Abs. 4 SGB II)"), default=False)
+    schwanger_ab_13_woche = models.BooleanField(
+        _("schwanger ab der 13. Woche (§ 21 Abs. 2 SGB II)"), default=False
+    )
+    mehrbedarf_behinderung = models.BooleanField(
+        _("Mehrbedarf Behinderung (§ 21 Abs. 4 SGB II)"), default=False
+    )
     mehrbedarf_ernaehrung_m = models.DecimalField(
         _("Mehrbedarf kostenaufwändige Ernährung (§ 21 Abs. 5 SGB II)"), **GELD, default=NULL
     )
@@ -233,7 +293,9 @@ class AntragPerson(models.Model):
         _("unabweisbarer laufender Mehrbedarf (§ 21 Abs. 6 SGB II)"), **GELD, default=NULL
     )
     vermoegen = models.DecimalField(
-        _("verwertbares Vermögen (€)"), **GELD, default=NULL,
+        _("verwertbares Vermögen (€)"),
+        **GELD,
+        default=NULL,
         help_text=_("Ohne Schonvermögen wie Hausrat, angemessenes Kfz, Altersvorsorge (§ 12 Abs. 1 SGB II)"),
     )
 
@@ -243,7 +305,9 @@ class AntragPerson(models.Model):
         ordering = ["antrag_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["antrag", "person"], name="leistung_antragperson_once"),
-            models.CheckConstraint(condition=Q(vermoegen__gte=0), name="leistung_antragperson_vermoegen_not_negative"),
+            models.CheckConstraint(
+                condition=Q(vermoegen__gte=0), name="leistung_antragperson_vermoegen_not_negative"
+            ),
         ]
 
 
@@ -272,7 +336,10 @@ class Einkommen(models.Model):
     brutto = models.DecimalField(_("Betrag brutto (€/Monat)"), **GELD)
     netto = models.DecimalField(_("Betrag netto (€/Monat)"), **GELD)
     absetzbetraege = models.DecimalField(
-        _("nachgewiesene Absetzbeträge (€/Monat)"), **GELD, default=NULL, help_text=_("§ 11b Abs. 1 S. 1 Nr. 3–5 SGB II")
+        _("nachgewiesene Absetzbeträge (€/Monat)"),
+        **GELD,
+        default=NULL,
+        help_text=_("§ 11b Abs. 1 S. 1 Nr. 3–5 SGB II"),
     )
 
     class Meta:
@@ -281,7 +348,9 @@ class Einkommen(models.Model):
         ordering = ["antrag_id", "person_id", "monat_ab"]
         constraints = [
             models.CheckConstraint(condition=Q(netto__gte=0), name="leistung_einkommen_not_negative"),
-            models.CheckConstraint(condition=Q(netto__lte=F("brutto")), name="leistung_einkommen_netto_le_brutto"),
+            models.CheckConstraint(
+                condition=Q(netto__lte=F("brutto")), name="leistung_einkommen_netto_le_brutto"
+            ),
         ]
 
     def gilt_im(self, monat) -> bool:
@@ -325,12 +394,16 @@ class Berechnung(MandantModel):
     monat_bis = models.DateField(_("letzter Monat"))
     engine_version = models.CharField(_("Version der Rechenkerns"), max_length=40)
     parameter_hash = models.CharField(_("Hash der Rechtsparameter"), max_length=64)
-    eingabe = models.JSONField(_("Eingabe je Monat"), help_text=_("Monat (JJJJ-MM) -> Zeilen je Person (CONTRACT §2)"))
+    eingabe = models.JSONField(
+        _("Eingabe je Monat"), help_text=_("Monat (JJJJ-MM) -> Zeilen je Person (CONTRACT §2)")
+    )
     ergebnis = models.JSONField(_("Ergebnis je Monat"), help_text=_("Monat -> {bg: {...}, personen: [...]}"))
     traces = models.JSONField(_("Rechenweg je Monat"))
     zahlbetrag_erster_monat = models.DecimalField(_("Zahlbetrag erster Monat"), **GELD)
     zahlbetrag_summe = models.DecimalField(_("Zahlbetrag im Zeitraum"), **GELD)
-    erstellt_von = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("berechnet von"))
+    erstellt_von = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("berechnet von")
+    )
     erstellt_am = models.DateTimeField(_("berechnet am"), default=timezone.now)
 
     objects = BerechnungQuerySet.as_manager()
@@ -391,7 +464,10 @@ class Bewilligung(MandantModel):
     vorlaeufig = models.BooleanField(_("vorläufig (§ 41a SGB II)"), default=False)
     zahlbetrag_monat = models.DecimalField(_("Zahlbetrag im ersten Monat"), **GELD)
     nachzahlung = models.DecimalField(
-        _("Nachzahlung"), **GELD, default=NULL, help_text=_("Beträge für Monate vor dem Monat der Entscheidung")
+        _("Nachzahlung"),
+        **GELD,
+        default=NULL,
+        help_text=_("Beträge für Monate vor dem Monat der Entscheidung"),
     )
     vier_augen_erforderlich = models.BooleanField(_("Vier-Augen-Prinzip erforderlich"), default=False)
     vier_augen_grund = models.CharField(_("Grund für die zweite Freigabe"), max_length=200, blank=True)
@@ -402,10 +478,17 @@ class Bewilligung(MandantModel):
     vermieter_name = models.CharField(_("Vermieter/in"), max_length=140, blank=True)
     vermieter_iban = models.CharField(_("IBAN Vermieter/in"), max_length=34, blank=True)
     vermieter_bic = models.CharField(_("BIC Vermieter/in"), max_length=11, blank=True)
-    erstellt_von = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("vorbereitet von"))
+    erstellt_von = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("vorbereitet von")
+    )
     erstellt_am = models.DateTimeField(_("vorbereitet am"), default=timezone.now)
     freigegeben_von = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("freigegeben von")
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("freigegeben von"),
     )
     freigegeben_am = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
 
@@ -416,14 +499,19 @@ class Bewilligung(MandantModel):
         verbose_name_plural = _("Bewilligungen")
         ordering = ["-von", "-pk"]
         permissions = [("release_bewilligung", _("Bewilligungen im Vier-Augen-Prinzip freigeben"))]
-        indexes = [models.Index(fields=["mandant", "status", "von", "bis"], name="leistung_bewilligung_aktiv")]
+        indexes = [
+            models.Index(fields=["mandant", "status", "von", "bis"], name="leistung_bewilligung_aktiv")
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(vier_augen_erforderlich=False) | Q(freigegeben_von__isnull=True)
+                condition=Q(vier_augen_erforderlich=False)
+                | Q(freigegeben_von__isnull=True)
                 | ~Q(freigegeben_von=F("erstellt_von")),
                 name="leistung_bewilligung_four_eyes",
             ),
-            models.CheckConstraint(condition=Q(bis__gte=F("von")), name="leistung_bewilligung_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(bis__gte=F("von")), name="leistung_bewilligung_period_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -459,10 +547,18 @@ class Leistungsbetrag(models.Model):
             models.UniqueConstraint(fields=["bewilligung", "person", "monat"], name="leistung_betrag_once"),
             # Within half a cent: SQLite compares decimals as binary floats.
             models.CheckConstraint(
-                condition=Q(zahlbetrag__gte=F("auszahlung_regelbedarf") + F("auszahlung_mehrbedarf")
-                            + F("auszahlung_kdu") - Decimal("0.005"))
-                & Q(zahlbetrag__lte=F("auszahlung_regelbedarf") + F("auszahlung_mehrbedarf")
-                    + F("auszahlung_kdu") + Decimal("0.005")),
+                condition=Q(
+                    zahlbetrag__gte=F("auszahlung_regelbedarf")
+                    + F("auszahlung_mehrbedarf")
+                    + F("auszahlung_kdu")
+                    - Decimal("0.005")
+                )
+                & Q(
+                    zahlbetrag__lte=F("auszahlung_regelbedarf")
+                    + F("auszahlung_mehrbedarf")
+                    + F("auszahlung_kdu")
+                    + Decimal("0.005")
+                ),
                 name="leistung_betrag_parts_sum",
             ),
         ]
@@ -509,7 +605,11 @@ class Zahllauf(MandantModel):
     ausfuehrungsdatum = models.DateField(_("Ausführungsdatum"))
     job = models.ForeignKey(BackgroundJob, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     bericht_dokument = models.ForeignKey(
-        "akte.Dokument", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "akte.Dokument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Laufbericht"),
     )
     bericht = models.JSONField(_("Laufbericht"), default=dict, blank=True)
@@ -576,7 +676,8 @@ class Zahlung(MandantModel):
         ordering = ["zahllauf_id", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["bedarfsgemeinschaft", "zahlmonat", "empfaenger"], name="leistung_zahlung_once_per_month"
+                fields=["bedarfsgemeinschaft", "zahlmonat", "empfaenger"],
+                name="leistung_zahlung_once_per_month",
             ),
         ]
 
@@ -604,7 +705,9 @@ class Buchung(MandantModel):
     leistungsbetrag = models.ForeignKey(
         Leistungsbetrag, on_delete=models.PROTECT, null=True, blank=True, related_name="buchungen"
     )
-    zahlung = models.ForeignKey(Zahlung, on_delete=models.PROTECT, null=True, blank=True, related_name="buchungen")
+    zahlung = models.ForeignKey(
+        Zahlung, on_delete=models.PROTECT, null=True, blank=True, related_name="buchungen"
+    )
     gebucht_am = models.DateTimeField(_("gebucht am"), default=timezone.now)
 
     class Meta:
@@ -612,6 +715,10 @@ class Buchung(MandantModel):
         verbose_name_plural = _("Buchungen")
         ordering = ["leistungsmonat", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["leistungsbetrag", "art"], name="leistung_buchung_once_per_source"),
+            models.UniqueConstraint(
+                fields=["leistungsbetrag", "art"], name="leistung_buchung_once_per_source"
+            ),
         ]
-        indexes = [models.Index(fields=["bedarfsgemeinschaft", "leistungsmonat"], name="leistung_buchung_bg_monat")]
+        indexes = [
+            models.Index(fields=["bedarfsgemeinschaft", "leistungsmonat"], name="leistung_buchung_bg_monat")
+        ]

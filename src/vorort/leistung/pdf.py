@@ -17,8 +17,20 @@ from vorort.leistung.erklaerung import erklaerung, euro, rechtsstand_text
 from vorort.leistung.models import Antrag, Bewilligung, Unterlage
 from vorort.personen.models import Rolle as BgRolle
 
-MONATE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-          "November", "Dezember"]
+MONATE = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
 
 
 def monat_text(monat: date) -> str:
@@ -32,8 +44,10 @@ def _pdf(template: str, context: dict) -> bytes:
 
 def _empfaenger(antrag: Antrag) -> dict:
     bg = antrag.bedarfsgemeinschaft
-    mitglied = (bg.mitgliedschaften.filter(rolle=BgRolle.ANTRAGSTELLER).select_related("person").first()
-                or bg.mitgliedschaften.select_related("person").first())
+    mitglied = (
+        bg.mitgliedschaften.filter(rolle=BgRolle.ANTRAGSTELLER).select_related("person").first()
+        or bg.mitgliedschaften.select_related("person").first()
+    )
     person = mitglied.person
     adresse = person.adressen.gueltig_am(timezone.localdate()).first()
     haushalt = bg.haushalt
@@ -43,15 +57,19 @@ def _empfaenger(antrag: Antrag) -> dict:
         zeilen = [f"{haushalt.strasse} {haushalt.hausnummer}", f"{haushalt.plz} {haushalt.ort}"]
     anrede = {"w": "Sehr geehrte Frau", "m": "Sehr geehrter Herr"}.get(person.geschlecht)
     return {
-        "name": person.name, "zeilen": zeilen,
+        "name": person.name,
+        "zeilen": zeilen,
         "anrede": f"{anrede} {person.nachname}," if anrede else f"Guten Tag {person.name},",
     }
 
 
 def _basis(antrag: Antrag, betreff: str) -> dict:
     return {
-        "mandant": antrag.mandant, "empfaenger": _empfaenger(antrag), "datum": timezone.localdate(),
-        "aktenzeichen": antrag.bedarfsgemeinschaft.nummer, "betreff": betreff,
+        "mandant": antrag.mandant,
+        "empfaenger": _empfaenger(antrag),
+        "datum": timezone.localdate(),
+        "aktenzeichen": antrag.bedarfsgemeinschaft.nummer,
+        "betreff": betreff,
         "bearbeitung": antrag.bedarfsgemeinschaft.sachbearbeitung,
     }
 
@@ -64,23 +82,35 @@ def bescheid_kontext(bewilligung: Bewilligung) -> dict:
     monate: list[dict] = []
     for monat in sorted({b.monat for b in betraege}):
         zeilen = [b for b in betraege if b.monat == monat]
-        personen = [{
-            "name": namen.get(b.person_id, ""), "regelbedarf": euro(b.regelbedarf), "mehrbedarf": euro(b.mehrbedarf),
-            "kdu": euro(b.kdu), "einkommen": euro(b.einkommen), "zahlbetrag": euro(b.zahlbetrag),
-        } for b in zeilen]
+        personen = [
+            {
+                "name": namen.get(b.person_id, ""),
+                "regelbedarf": euro(b.regelbedarf),
+                "mehrbedarf": euro(b.mehrbedarf),
+                "kdu": euro(b.kdu),
+                "einkommen": euro(b.einkommen),
+                "zahlbetrag": euro(b.zahlbetrag),
+            }
+            for b in zeilen
+        ]
         # Months with the same amounts form one table ("März 2023 bis Dezember 2023"), as letters do.
         if monate and monate[-1]["personen"] == personen:
             monate[-1]["monat"] = f"{monat_text(monate[-1]['ab'])} bis {monat_text(monat)}"
             continue
-        monate.append({
-            "ab": monat, "monat": monat_text(monat), "personen": personen,
-            "summe": euro(sum((b.zahlbetrag for b in zeilen), Decimal("0"))),
-        })
+        monate.append(
+            {
+                "ab": monat,
+                "monat": monat_text(monat),
+                "personen": personen,
+                "summe": euro(sum((b.zahlbetrag for b in zeilen), Decimal("0"))),
+            }
+        )
     erster = sorted(berechnung.traces)[0]
     kdu_vermieter = sum((b.auszahlung_kdu for b in betraege if b.monat == bewilligung.von), Decimal("0"))
     return _basis(antrag, "Bewilligung von Leistungen zur Sicherung des Lebensunterhalts nach dem SGB II") | {
         "bewilligung": bewilligung,
-        "von": bewilligung.von, "bis": bewilligung.bis,
+        "von": bewilligung.von,
+        "bis": bewilligung.bis,
         "monate": monate,
         "erster_monat": monat_text(bewilligung.von),
         "zahlbetrag_erster_monat": euro(bewilligung.zahlbetrag_monat),
@@ -98,6 +128,8 @@ def render_bewilligungsbescheid(bewilligung: Bewilligung) -> bytes:
 
 def render_unterlagenanforderung(antrag: Antrag, unterlagen: list[Unterlage]) -> bytes:
     kontext = _basis(antrag, "Ihr Antrag auf Leistungen nach dem SGB II – fehlende Unterlagen") | {
-        "antrag": antrag, "unterlagen": unterlagen, "frist": min(u.frist for u in unterlagen),
+        "antrag": antrag,
+        "unterlagen": unterlagen,
+        "frist": min(u.frist for u in unterlagen),
     }
     return _pdf("leistung/briefe/unterlagenanforderung.html", kontext)

@@ -32,8 +32,12 @@ def access_antrag_by_id(user: User, antrag_id: int, *, zweck: str = "") -> Antra
     except Antrag.DoesNotExist:
         raise NotFound("Antrag nicht gefunden.") from None
     if zweck:
-        record_event(AuditEvent.Typ.BG_GELESEN, acting_user=user, bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
-                     zweck=zweck)
+        record_event(
+            AuditEvent.Typ.BG_GELESEN,
+            acting_user=user,
+            bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
+            zweck=zweck,
+        )
     return antrag
 
 
@@ -53,27 +57,39 @@ def antraege_for_bg(user: User, bg_id: int) -> QuerySet[Antrag]:
 
 
 def berechnungen_for_bg(user: User, bg_id: int) -> QuerySet[Berechnung]:
-    return Berechnung.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id).select_related(
-        "antrag", "erstellt_von")
+    return (
+        Berechnung.objects.visible_to(user)
+        .filter(bedarfsgemeinschaft_id=bg_id)
+        .select_related("antrag", "erstellt_von")
+    )
 
 
 def bewilligungen_for_bg(user: User, bg_id: int) -> QuerySet[Bewilligung]:
-    return Bewilligung.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id).select_related(
-        "bedarfsgemeinschaft", "erstellt_von", "freigegeben_von")
+    return (
+        Bewilligung.objects.visible_to(user)
+        .filter(bedarfsgemeinschaft_id=bg_id)
+        .select_related("bedarfsgemeinschaft", "erstellt_von", "freigegeben_von")
+    )
 
 
 def access_berechnung_by_id(user: User, berechnung_id: int) -> Berechnung:
     try:
-        return Berechnung.objects.visible_to(user).select_related(
-            "antrag", "antrag__bedarfsgemeinschaft", "erstellt_von").get(pk=berechnung_id)
+        return (
+            Berechnung.objects.visible_to(user)
+            .select_related("antrag", "antrag__bedarfsgemeinschaft", "erstellt_von")
+            .get(pk=berechnung_id)
+        )
     except Berechnung.DoesNotExist:
         raise NotFound("Berechnung nicht gefunden.") from None
 
 
 def access_bewilligung_by_id(user: User, bewilligung_id: int) -> Bewilligung:
     try:
-        return Bewilligung.objects.visible_to(user).select_related(
-            "antrag", "bedarfsgemeinschaft", "erstellt_von", "freigegeben_von").get(pk=bewilligung_id)
+        return (
+            Bewilligung.objects.visible_to(user)
+            .select_related("antrag", "bedarfsgemeinschaft", "erstellt_von", "freigegeben_von")
+            .get(pk=bewilligung_id)
+        )
     except Bewilligung.DoesNotExist:
         raise NotFound("Bewilligung nicht gefunden.") from None
 
@@ -85,12 +101,16 @@ def access_schreiben_by_id(user: User, schreiben_id: int) -> Schreiben:
     sichtbar = Bewilligung.objects.visible_to(user).values("bedarfsgemeinschaft_id")
     try:
         schreiben = Schreiben.objects.select_related("dokument").get(
-            pk=schreiben_id, mandant_id=user.mandant_id, bedarfsgemeinschaft_id__in=sichtbar)
+            pk=schreiben_id, mandant_id=user.mandant_id, bedarfsgemeinschaft_id__in=sichtbar
+        )
     except Schreiben.DoesNotExist:
         raise NotFound("Schreiben nicht gefunden.") from None
-    record_event(AuditEvent.Typ.BG_GELESEN, acting_user=user,
-                 bedarfsgemeinschaft_id=schreiben.bedarfsgemeinschaft_id,
-                 zweck=f"Schreiben geöffnet: {schreiben.dokument.titel}")
+    record_event(
+        AuditEvent.Typ.BG_GELESEN,
+        acting_user=user,
+        bedarfsgemeinschaft_id=schreiben.bedarfsgemeinschaft_id,
+        zweck=f"Schreiben geöffnet: {schreiben.dokument.titel}",
+    )
     return schreiben
 
 
@@ -130,24 +150,39 @@ def arbeitsvorrat_for_user(user: User, *, heute: date | None = None, limit: int 
     antraege = Antrag.objects.visible_to(user)
     bewilligungen = Bewilligung.objects.visible_to(user)
     neuere = Bewilligung.objects.filter(
-        bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), von__gt=OuterRef("bis"),
+        bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"),
+        von__gt=OuterRef("bis"),
         status__in=[Bewilligung.Status.BEWILLIGT, Bewilligung.Status.FREIGABE_AUSSTEHEND],
     )
-    offener_wba = Antrag.objects.offen().filter(bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"),
-                                                art=Antrag.Art.WEITERBEWILLIGUNG)
+    offener_wba = Antrag.objects.offen().filter(
+        bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), art=Antrag.Art.WEITERBEWILLIGUNG
+    )
     return Arbeitsvorrat(
-        offene_antraege=list(antraege.offen().select_related("bedarfsgemeinschaft").order_by("antragsdatum")[:limit]),
+        offene_antraege=list(
+            antraege.offen().select_related("bedarfsgemeinschaft").order_by("antragsdatum")[:limit]
+        ),
         weiterbewilligung_faellig=list(
-            bewilligungen.filter(status=Bewilligung.Status.BEWILLIGT, bis__gte=heute, bis__lt=plus_monate(heute.replace(day=1), 3))
-            .filter(~Exists(neuere), ~Exists(offener_wba)).select_related("bedarfsgemeinschaft").order_by("bis")[:limit]
+            bewilligungen.filter(
+                status=Bewilligung.Status.BEWILLIGT,
+                bis__gte=heute,
+                bis__lt=plus_monate(heute.replace(day=1), 3),
+            )
+            .filter(~Exists(neuere), ~Exists(offener_wba))
+            .select_related("bedarfsgemeinschaft")
+            .order_by("bis")[:limit]
         ),
         freigaben=list(
-            bewilligungen.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND).exclude(erstellt_von=user)
-            .select_related("bedarfsgemeinschaft", "erstellt_von").order_by("erstellt_am")[:limit]
+            bewilligungen.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND)
+            .exclude(erstellt_von=user)
+            .select_related("bedarfsgemeinschaft", "erstellt_von")
+            .order_by("erstellt_am")[:limit]
         ),
         unterlagen_ueberfaellig=list(
-            Unterlage.objects.filter(antrag__in=antraege.offen(), eingegangen_am__isnull=True, frist__lt=heute)
-            .select_related("antrag__bedarfsgemeinschaft").order_by("frist")[:limit]
+            Unterlage.objects.filter(
+                antrag__in=antraege.offen(), eingegangen_am__isnull=True, frist__lt=heute
+            )
+            .select_related("antrag__bedarfsgemeinschaft")
+            .order_by("frist")[:limit]
         ),
     )
 
@@ -172,8 +207,9 @@ def leistungen_for_bg(user: User, bg_id: int, *, limit: int = 24) -> LeistungenD
         bg_id=bg_id,
         antraege=list(Antrag.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id)[:limit]),
         bewilligungen=list(
-            Bewilligung.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id).select_related(
-                "erstellt_von", "freigegeben_von")[:limit]
+            Bewilligung.objects.visible_to(user)
+            .filter(bedarfsgemeinschaft_id=bg_id)
+            .select_related("erstellt_von", "freigegeben_von")[:limit]
         ),
         zahlungen=list(zahlungen.order_by("-zahlmonat", "empfaenger")[:limit]),
     )
@@ -193,17 +229,23 @@ def aufgabenzahlen_for_user(user: User, *, heute: date | None = None) -> Aufgabe
     antraege = Antrag.objects.visible_to(user)
     bewilligungen = Bewilligung.objects.visible_to(user)
     neuere = Bewilligung.objects.filter(
-        bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), von__gt=OuterRef("bis"),
+        bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"),
+        von__gt=OuterRef("bis"),
         status__in=[Bewilligung.Status.BEWILLIGT, Bewilligung.Status.FREIGABE_AUSSTEHEND],
     )
-    offener_wba = Antrag.objects.offen().filter(bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"),
-                                                art=Antrag.Art.WEITERBEWILLIGUNG)
+    offener_wba = Antrag.objects.offen().filter(
+        bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), art=Antrag.Art.WEITERBEWILLIGUNG
+    )
     return Aufgabenzahlen(
         offene_antraege=antraege.offen().count(),
         weiterbewilligung_faellig=bewilligungen.filter(
             status=Bewilligung.Status.BEWILLIGT, bis__gte=heute, bis__lt=plus_monate(heute.replace(day=1), 3)
-        ).filter(~Exists(neuere), ~Exists(offener_wba)).count(),
-        freigaben=bewilligungen.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND).exclude(erstellt_von=user).count(),
+        )
+        .filter(~Exists(neuere), ~Exists(offener_wba))
+        .count(),
+        freigaben=bewilligungen.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND)
+        .exclude(erstellt_von=user)
+        .count(),
         unterlagen_ueberfaellig=Unterlage.objects.filter(
             antrag__in=antraege.offen(), eingegangen_am__isnull=True, frist__lt=heute
         ).count(),

@@ -52,8 +52,12 @@ def _an_felder(form, exc: ValidationError) -> None:
 
 
 def _datei(dokument, *, anzeigen: bool = False) -> FileResponse:
-    return FileResponse(dokument.datei.open("rb"), as_attachment=not anzeigen, filename=dokument.dateiname,
-                        content_type=dokument.mime_type)
+    return FileResponse(
+        dokument.datei.open("rb"),
+        as_attachment=not anzeigen,
+        filename=dokument.dateiname,
+        content_type=dokument.mime_type,
+    )
 
 
 @login_required
@@ -85,7 +89,9 @@ def antrag_detail(request: HttpRequest, antrag_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         felder = {f: form.cleaned_data[f] for f in form.Meta.fields if f in form.changed_data}
         try:
-            actions.update_antrag(antrag, version=form.cleaned_data["version"], acting_user=request.user, **felder)
+            actions.update_antrag(
+                antrag, version=form.cleaned_data["version"], acting_user=request.user, **felder
+            )
         except ValidationError as exc:
             _an_felder(form, exc)
         except actions.AntragKonflikt as exc:
@@ -95,21 +101,36 @@ def antrag_detail(request: HttpRequest, antrag_id: int) -> HttpResponse:
         else:
             messages.success(request, "Antrag gespeichert.")
             return redirect("leistung:antrag", antrag_id=antrag.pk)
-    return render(request, "leistung/antrag.html", {
-        "antrag": antrag, "form": form, "personen": antrag.personen.select_related("person"),
-        "einkommen": antrag.einkommen.select_related("person"), "unterlagen": antrag.unterlagen.all(),
-        "berechnungen": antrag.berechnungen.select_related("erstellt_von")[:10],
-        "bewilligungen": antrag.bewilligungen.select_related("erstellt_von", "freigegeben_von"),
-    })
+    return render(
+        request,
+        "leistung/antrag.html",
+        {
+            "antrag": antrag,
+            "form": form,
+            "personen": antrag.personen.select_related("person"),
+            "einkommen": antrag.einkommen.select_related("person"),
+            "unterlagen": antrag.unterlagen.all(),
+            "berechnungen": antrag.berechnungen.select_related("erstellt_von")[:10],
+            "bewilligungen": antrag.bewilligungen.select_related("erstellt_von", "freigegeben_von"),
+        },
+    )
 
 
-def _person_seite(request: HttpRequest, ap: AntragPerson, fakten: AntragPersonForm,
-                  einkommen: EinkommenForm) -> HttpResponse:
+def _person_seite(
+    request: HttpRequest, ap: AntragPerson, fakten: AntragPersonForm, einkommen: EinkommenForm
+) -> HttpResponse:
     antrag = ap.antrag
-    return render(request, "leistung/antrag_person.html", {
-        "antrag": antrag, "ap": ap, "fakten": fakten, "einkommen_form": einkommen,
-        "einkommen": antrag.einkommen.filter(person_id=ap.person_id).order_by("monat_ab"),
-    })
+    return render(
+        request,
+        "leistung/antrag_person.html",
+        {
+            "antrag": antrag,
+            "ap": ap,
+            "fakten": fakten,
+            "einkommen_form": einkommen,
+            "einkommen": antrag.einkommen.filter(person_id=ap.person_id).order_by("monat_ab"),
+        },
+    )
 
 
 @login_required
@@ -121,8 +142,9 @@ def antrag_person(request: HttpRequest, antrag_id: int, person_id: int) -> HttpR
     if request.method == "POST" and fakten.is_valid():
         felder = {f: fakten.cleaned_data[f] for f in fakten.Meta.fields if f in fakten.changed_data}
         try:
-            actions.update_antrag_person(antrag, person_id, version=fakten.cleaned_data["version"],
-                                         acting_user=request.user, **felder)
+            actions.update_antrag_person(
+                antrag, person_id, version=fakten.cleaned_data["version"], acting_user=request.user, **felder
+            )
         except ValidationError as exc:
             _an_felder(fakten, exc)
         except actions.AntragKonflikt as exc:
@@ -145,9 +167,15 @@ def einkommen_neu(request: HttpRequest, antrag_id: int, person_id: int) -> HttpR
         daten = form.cleaned_data
         try:
             actions.add_einkommen(
-                antrag, version=daten["version"], acting_user=request.user, person_id=person_id,
-                art=daten["art"], monat_ab=daten["monat_ab"], monat_bis=daten["monat_bis"],
-                brutto=daten["brutto"], netto=daten["netto"],
+                antrag,
+                version=daten["version"],
+                acting_user=request.user,
+                person_id=person_id,
+                art=daten["art"],
+                monat_ab=daten["monat_ab"],
+                monat_bis=daten["monat_bis"],
+                brutto=daten["brutto"],
+                netto=daten["netto"],
                 absetzbetraege=daten["absetzbetraege"] if daten["absetzbetraege"] is not None else NULL,
             )
         except ValidationError as exc:
@@ -184,13 +212,19 @@ def berechnung_detail(request: HttpRequest, berechnung_id: int) -> HttpResponse:
         monat = berechnung.monate[0]
     namen = {ap.person_id: ap.person.name for ap in berechnung.antrag.personen.select_related("person")}
     trace = berechnung.traces.get(monat)
-    return render(request, "leistung/berechnung.html", {
-        "berechnung": berechnung, "monat": monat, "namen": namen,
-        "schritte": erklaerung(trace, namen, kurz=False) if trace else [],
-        "kurz": erklaerung(trace, namen, kurz=True) if trace else [],
-        "bg_zeilen": [(m, berechnung.ergebnis[m]["bg"]) for m in berechnung.monate],
-        "aktuell": berechnung.antrag_version == berechnung.antrag.version,
-    })
+    return render(
+        request,
+        "leistung/berechnung.html",
+        {
+            "berechnung": berechnung,
+            "monat": monat,
+            "namen": namen,
+            "schritte": erklaerung(trace, namen, kurz=False) if trace else [],
+            "kurz": erklaerung(trace, namen, kurz=True) if trace else [],
+            "bg_zeilen": [(m, berechnung.ergebnis[m]["bg"]) for m in berechnung.monate],
+            "aktuell": berechnung.antrag_version == berechnung.antrag.version,
+        },
+    )
 
 
 @login_required
@@ -203,8 +237,11 @@ def bewilligung_vorbereiten(request: HttpRequest, berechnung_id: int) -> HttpRes
         _fehler(request, exc)
         return redirect("leistung:berechnung", berechnung_id=berechnung.pk)
     if bewilligung.status == Bewilligung.Status.FREIGABE_AUSSTEHEND:
-        messages.info(request, f"Bewilligung vorbereitet. Sie wartet auf Freigabe durch eine zweite Person "
-                               f"({bewilligung.vier_augen_grund}).")
+        messages.info(
+            request,
+            f"Bewilligung vorbereitet. Sie wartet auf Freigabe durch eine zweite Person "
+            f"({bewilligung.vier_augen_grund}).",
+        )
     else:
         actions.create_bescheid(bewilligung, acting_user=request.user)
         messages.success(request, "Bewilligt; der Bescheid wurde erstellt.")
@@ -214,13 +251,18 @@ def bewilligung_vorbereiten(request: HttpRequest, berechnung_id: int) -> HttpRes
 @login_required
 def bewilligung_detail(request: HttpRequest, bewilligung_id: int) -> HttpResponse:
     bewilligung = access_bewilligung_by_id(request.user, bewilligung_id)
-    return render(request, "leistung/bewilligung.html", {
-        "bewilligung": bewilligung, "betraege": bewilligung.betraege.select_related("person"),
-        "schreiben": bewilligung.schreiben.select_related("dokument"),
-        # The maker sees the button too: the action refuses with the reason (Vier-Augen-Prinzip).
-        "darf_freigeben": bewilligung.status == Bewilligung.Status.FREIGABE_AUSSTEHEND
-        and request.user.has_perm("leistung.release_bewilligung"),
-    })
+    return render(
+        request,
+        "leistung/bewilligung.html",
+        {
+            "bewilligung": bewilligung,
+            "betraege": bewilligung.betraege.select_related("person"),
+            "schreiben": bewilligung.schreiben.select_related("dokument"),
+            # The maker sees the button too: the action refuses with the reason (Vier-Augen-Prinzip).
+            "darf_freigeben": bewilligung.status == Bewilligung.Status.FREIGABE_AUSSTEHEND
+            and request.user.has_perm("leistung.release_bewilligung"),
+        },
+    )
 
 
 @login_required
@@ -238,7 +280,9 @@ def bewilligung_freigeben(request: HttpRequest, bewilligung_id: int) -> HttpResp
         _fehler(request, exc)
         return redirect("leistung:bewilligung", bewilligung_id=bewilligung.pk)
     actions.create_bescheid(bewilligung, acting_user=request.user)
-    messages.success(request, "Bewilligung freigegeben; der Bescheid wurde erstellt und in der Akte abgelegt.")
+    messages.success(
+        request, "Bewilligung freigegeben; der Bescheid wurde erstellt und in der Akte abgelegt."
+    )
     return redirect("leistung:bewilligung", bewilligung_id=bewilligung.pk)
 
 
@@ -248,37 +292,61 @@ def zahllauf_liste(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         jahr, monat = map(int, form.cleaned_data["monat"].split("-"))
         try:
-            zahllauf, neu = start_zahllauf(request.user.mandant, date(jahr, monat, 1), acting_user=request.user)
+            zahllauf, neu = start_zahllauf(
+                request.user.mandant, date(jahr, monat, 1), acting_user=request.user
+            )
         except NotAllowed as exc:
             _fehler(request, exc)
         else:
             if zahllauf.status == zahllauf.Status.ABGESCHLOSSEN:
-                messages.info(request, f"Der Zahllauf {zahllauf.zahlmonat:%m/%Y} ist bereits abgeschlossen; "
-                                       "es wird nichts erneut gezahlt.")
+                messages.info(
+                    request,
+                    f"Der Zahllauf {zahllauf.zahlmonat:%m/%Y} ist bereits abgeschlossen; "
+                    "es wird nichts erneut gezahlt.",
+                )
             else:
                 from vorort.leistung.tasks import run_zahllauf_task
 
                 transaction.on_commit(partial(run_zahllauf_task.enqueue, zahllauf.pk))
-                messages.success(request, f"Zahllauf {zahllauf.zahlmonat:%m/%Y} "
-                                          f"{'gestartet' if neu else 'wird fortgesetzt'}.")
+                messages.success(
+                    request,
+                    f"Zahllauf {zahllauf.zahlmonat:%m/%Y} {'gestartet' if neu else 'wird fortgesetzt'}.",
+                )
             return redirect("leistung:zahllauf", zahllauf_id=zahllauf.pk)
-    return render(request, "leistung/zahllaeufe.html", {
-        "form": form, "zahllaeufe": zahllaeufe_for_mandant(request.user)[:24],
-        "darf_starten": request.user.has_perm("leistung.run_zahllauf"),
-    })
+    return render(
+        request,
+        "leistung/zahllaeufe.html",
+        {
+            "form": form,
+            "zahllaeufe": zahllaeufe_for_mandant(request.user)[:24],
+            "darf_starten": request.user.has_perm("leistung.run_zahllauf"),
+        },
+    )
 
 
 @login_required
 def zahllauf_detail(request: HttpRequest, zahllauf_id: int) -> HttpResponse:
     zahllauf = access_zahllauf_by_id(request.user, zahllauf_id)
-    template = "leistung/_zahllauf_status.html" if request.headers.get("HX-Request") else "leistung/zahllauf.html"
+    template = (
+        "leistung/_zahllauf_status.html" if request.headers.get("HX-Request") else "leistung/zahllauf.html"
+    )
     bericht = zahllauf.bericht or {}
-    return render(request, template, {
-        "zahllauf": zahllauf, "job": zahllauf.job, "dateien": zahllauf.dateien.select_related("dokument"),
-        "buchungen": [(Buchung.Art(a).label, w) for a, w in bericht.get("buchungen_nach_art", {}).items()],
-        "zahlungen": [(Zahlung.Empfaenger(e).label, w)
-                      for e, w in bericht.get("zahlungen_nach_empfaenger", {}).items()],
-    })
+    return render(
+        request,
+        template,
+        {
+            "zahllauf": zahllauf,
+            "job": zahllauf.job,
+            "dateien": zahllauf.dateien.select_related("dokument"),
+            "buchungen": [
+                (Buchung.Art(a).label, w) for a, w in bericht.get("buchungen_nach_art", {}).items()
+            ],
+            "zahlungen": [
+                (Zahlung.Empfaenger(e).label, w)
+                for e, w in bericht.get("zahlungen_nach_empfaenger", {}).items()
+            ],
+        },
+    )
 
 
 @login_required

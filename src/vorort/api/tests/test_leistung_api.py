@@ -31,12 +31,18 @@ def antrag_v01(bg_krause, sachbearbeiterin_schulz, fall_v01):
     """Herr Krause (alone in his BG since 2020, with an account) applies with the facts of case V01."""
     bg_krause.mitgliedschaften.update(gueltig_ab=date(2020, 1, 1))
     Bankverbindung.objects.create(
-        person=bg_krause.mitgliedschaften.get().person, iban="DE89370400440532013000",
-        kontoinhaber="Karl Krause", gueltig_ab=date(2020, 1, 1))
+        person=bg_krause.mitgliedschaften.get().person,
+        iban="DE89370400440532013000",
+        kontoinhaber="Karl Krause",
+        gueltig_ab=date(2020, 1, 1),
+    )
     p = fall_v01["persons"][0]
     return actions.create_antrag(
-        bg_krause, acting_user=sachbearbeiterin_schulz, antragsdatum=fall_v01["stichtag"],
-        kaltmiete_m=Decimal(str(p["kaltmiete_m_hh"])), heizkosten_m=Decimal(str(p["heizkosten_m_hh"])),
+        bg_krause,
+        acting_user=sachbearbeiterin_schulz,
+        antragsdatum=fall_v01["stichtag"],
+        kaltmiete_m=Decimal(str(p["kaltmiete_m_hh"])),
+        heizkosten_m=Decimal(str(p["heizkosten_m_hh"])),
     )
 
 
@@ -56,10 +62,14 @@ def test_caseworker_calculates_and_reads_the_rechenweg(client, sachbearbeiterin_
     assert body["id"] == berechnung.pk and body["monat"] == f"{fall_v01['stichtag']:%Y-%m}"
     assert Decimal(body["zahlbetrag_erster_monat"]) == erwartet_bg(fall_v01, "zahlbetrag_m")
     regelbedarf = [s for s in body["rechenweg"] if s["schritt"] == "Regelbedarf"]
-    assert regelbedarf and regelbedarf[0]["wert"] == "502,00 €"     # case V01: regelbedarf_m 502.0
+    assert regelbedarf and regelbedarf[0]["wert"] == "502,00 €"  # case V01: regelbedarf_m 502.0
     assert regelbedarf[0]["rechtsgrundlage"].startswith("§ 20")
-    assert AuditEvent.objects.filter(typ=AuditEvent.Typ.BERECHNUNG_ERSTELLT,
-                                     acting_user=sachbearbeiterin_schulz).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            typ=AuditEvent.Typ.BERECHNUNG_ERSTELLT, acting_user=sachbearbeiterin_schulz
+        ).count()
+        == 1
+    )
 
     bg_id = antrag_v01.bedarfsgemeinschaft_id
     antraege = client.get(f"/api/bedarfsgemeinschaften/{bg_id}/antraege").json()
@@ -92,8 +102,9 @@ def test_maker_gets_403_with_the_vier_augen_message_and_second_person_releases(
     assert Decimal(body["zahlbetrag_monat"]) == erwartet_bg(fall_v01, "zahlbetrag_m")
     bescheide = Schreiben.objects.filter(bewilligung=vorbereitet, art=Schreiben.Art.BEWILLIGUNGSBESCHEID)
     assert bescheide.count() == 1
-    assert AuditEvent.objects.filter(typ=AuditEvent.Typ.BEWILLIGUNG_FREIGEGEBEN,
-                                     acting_user=teamleitung_weber).exists()
+    assert AuditEvent.objects.filter(
+        typ=AuditEvent.Typ.BEWILLIGUNG_FREIGEGEBEN, acting_user=teamleitung_weber
+    ).exists()
     bg_id = vorbereitet.bedarfsgemeinschaft_id
     bewilligungen = client.get(f"/api/bedarfsgemeinschaften/{bg_id}/bewilligungen")
     assert [(b["id"], b["status"]) for b in bewilligungen.json()] == [(vorbereitet.pk, "bewilligt")]
@@ -134,6 +145,6 @@ def test_a_decided_antrag_is_not_calculated_again(
 
 
 def test_unverified_session_gets_401(client, sachbearbeiterin_schulz, antrag_v01):
-    client.force_login(sachbearbeiterin_schulz)   # password only, no second factor
+    client.force_login(sachbearbeiterin_schulz)  # password only, no second factor
     assert client.post(f"/api/antraege/{antrag_v01.pk}/berechnen").status_code == 401
     assert Berechnung.objects.count() == 0

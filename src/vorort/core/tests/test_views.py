@@ -175,7 +175,13 @@ def test_navigation_depends_on_role(client, sachbearbeiterin_schulz, teamleitung
     assert labels == ["Meine Aufgaben", "Personensuche", "Person anlegen", "Arbeitsvorrat Leistung"]
     anmelden(client, teamleitung_weber)
     labels = [e["label"] for e in client.get(reverse("core:start")).context["navigation"]]
-    assert labels == ["Meine Aufgaben", "Personensuche", "Person anlegen", "Arbeitsvorrat Leistung", "Zahlläufe"]
+    assert labels == [
+        "Meine Aufgaben",
+        "Personensuche",
+        "Person anlegen",
+        "Arbeitsvorrat Leistung",
+        "Zahlläufe",
+    ]
     anmelden(client, datenschutz_wagner)
     navigation = client.get(reverse("core:protokoll")).context["navigation"]
     assert [(e["label"], e["current"]) for e in navigation] == [

@@ -145,7 +145,9 @@ def build_personen(context: DemoContext) -> None:
     rng = context.rng("adressen")
     energie_anteile = context.profile["kdu"]["actual_costs"]["heating_energy_share"]
     heizenergie = context.rng("heizenergie").choice(
-        list(energie_anteile), size=n_bg, p=np.array(list(energie_anteile.values())) / sum(energie_anteile.values())
+        list(energie_anteile),
+        size=n_bg,
+        p=np.array(list(energie_anteile.values())) / sum(energie_anteile.values()),
     )
     haushalte = []
     for (gemeinde, miete, heizung, flaeche, eigentum), energie in zip(

@@ -23,7 +23,10 @@ def krause_konto(bg_krause):
     bg_krause.mitgliedschaften.update(gueltig_ab=datetime.date(2020, 1, 1))
     person = bg_krause.mitgliedschaften.get().person
     return Bankverbindung.objects.create(
-        person=person, iban="DE89370400440532013000", kontoinhaber="Karl Krause", gueltig_ab=datetime.date(2020, 1, 1)
+        person=person,
+        iban="DE89370400440532013000",
+        kontoinhaber="Karl Krause",
+        gueltig_ab=datetime.date(2020, 1, 1),
     )
 
 
@@ -32,8 +35,11 @@ def antrag_v01(bg_krause, krause_konto, sachbearbeiterin_schulz, fall_v01):
     """Herr Krause applies with the facts of golden case V01 (single, no income, rent 420 + heating 75)."""
     p = fall_v01["persons"][0]
     return actions.create_antrag(
-        bg_krause, acting_user=sachbearbeiterin_schulz, antragsdatum=fall_v01["stichtag"],
-        kaltmiete_m=Decimal(str(p["kaltmiete_m_hh"])), heizkosten_m=Decimal(str(p["heizkosten_m_hh"])),
+        bg_krause,
+        acting_user=sachbearbeiterin_schulz,
+        antragsdatum=fall_v01["stichtag"],
+        kaltmiete_m=Decimal(str(p["kaltmiete_m_hh"])),
+        heizkosten_m=Decimal(str(p["heizkosten_m_hh"])),
     )
 
 

@@ -66,14 +66,24 @@ def test_einkommen_v16_counts_in_its_month_only(antrag_v01, sachbearbeiterin_sch
     fall = lade_fall("V16")
     p = fall["persons"][0]
     antrag = actions.update_antrag(
-        antrag_v01, version=1, acting_user=sachbearbeiterin_schulz, antragsdatum=fall["stichtag"],
-        leistungsbeginn=fall["stichtag"].replace(day=1), kaltmiete_m=Decimal(p["kaltmiete_m_hh"]),
+        antrag_v01,
+        version=1,
+        acting_user=sachbearbeiterin_schulz,
+        antragsdatum=fall["stichtag"],
+        leistungsbeginn=fall["stichtag"].replace(day=1),
+        kaltmiete_m=Decimal(p["kaltmiete_m_hh"]),
         heizkosten_m=Decimal(p["heizkosten_m_hh"]),
     )
     person_id = antrag.personen.get().person_id
     actions.add_einkommen(
-        antrag, version=antrag.version, acting_user=sachbearbeiterin_schulz, person_id=person_id,
-        art=Einkommen.Art.ERWERB, monat_ab=fall["stichtag"], monat_bis=fall["stichtag"], brutto=Decimal(p["brutto_erwerb_m"]),
+        antrag,
+        version=antrag.version,
+        acting_user=sachbearbeiterin_schulz,
+        person_id=person_id,
+        art=Einkommen.Art.ERWERB,
+        monat_ab=fall["stichtag"],
+        monat_bis=fall["stichtag"],
+        brutto=Decimal(p["brutto_erwerb_m"]),
         netto=Decimal(p["netto_erwerb_m"]),
     )
     berechnung = actions.compute_berechnung(antrag, acting_user=sachbearbeiterin_schulz)
@@ -84,24 +94,36 @@ def test_einkommen_v16_counts_in_its_month_only(antrag_v01, sachbearbeiterin_sch
     assert zweiter["freibetrag_erwerb_m"] == 0.0, "income recorded for one month counts in that month only"
 
 
-def test_kdu_grenze_of_the_mandant_applies_after_karenzzeit(testkreis, team_leistung_1, sachbearbeiterin_schulz):
+def test_kdu_grenze_of_the_mandant_applies_after_karenzzeit(
+    testkreis, team_leistung_1, sachbearbeiterin_schulz
+):
     """V30: rent 480 above the local limit 420, heating 80 below 100, after the Karenzzeit."""
     fall = lade_fall("V30")
     p = fall["persons"][0]
     m = MitgliedschaftFactory(
-        person=PersonFactory(mandant=testkreis), gueltig_ab=datetime.date(2020, 1, 1),
-        bedarfsgemeinschaft__mandant=testkreis, bedarfsgemeinschaft__team=team_leistung_1,
+        person=PersonFactory(mandant=testkreis),
+        gueltig_ab=datetime.date(2020, 1, 1),
+        bedarfsgemeinschaft__mandant=testkreis,
+        bedarfsgemeinschaft__team=team_leistung_1,
         bedarfsgemeinschaft__leistungsbezug_seit=datetime.date(2020, 1, 1),
     )
     bg = m.bedarfsgemeinschaft
     KdUGrenze.objects.create(
-        mandant=testkreis, gemeinde_ags=bg.haushalt.gemeinde_ags, haushaltsgroesse=1,
-        bruttokaltmiete_max=Decimal(p["grenze_bruttokaltmiete_m_hh"]), heizkosten_max=Decimal(p["grenze_heizkosten_m_hh"]),
-        gueltig_ab=datetime.date(2021, 1, 1), quelle="KdU-Richtlinie Testkreis vom 01.01.2021",
+        mandant=testkreis,
+        gemeinde_ags=bg.haushalt.gemeinde_ags,
+        haushaltsgroesse=1,
+        bruttokaltmiete_max=Decimal(p["grenze_bruttokaltmiete_m_hh"]),
+        heizkosten_max=Decimal(p["grenze_heizkosten_m_hh"]),
+        gueltig_ab=datetime.date(2021, 1, 1),
+        quelle="KdU-Richtlinie Testkreis vom 01.01.2021",
     )
     antrag = actions.create_antrag(
-        bg, acting_user=sachbearbeiterin_schulz, antragsdatum=fall["stichtag"], iban="DE89370400440532013000",
-        art=Antrag.Art.WEITERBEWILLIGUNG, kaltmiete_m=Decimal(p["kaltmiete_m_hh"]),
+        bg,
+        acting_user=sachbearbeiterin_schulz,
+        antragsdatum=fall["stichtag"],
+        iban="DE89370400440532013000",
+        art=Antrag.Art.WEITERBEWILLIGUNG,
+        kaltmiete_m=Decimal(p["kaltmiete_m_hh"]),
         heizkosten_m=Decimal(p["heizkosten_m_hh"]),
     )
     berechnung = actions.compute_berechnung(antrag, acting_user=sachbearbeiterin_schulz)
@@ -114,16 +136,33 @@ def test_single_parent_v11_family(testkreis, team_leistung_1, sachbearbeiterin_s
     """V11: mother and a child of 4; Mehrbedarf Alleinerziehung and Kindergeld from the case."""
     fall = lade_fall("V11")
     stichtag = fall["stichtag"]
-    mutter = PersonFactory(mandant=testkreis, vorname="Mia", geburtsdatum=stichtag.replace(year=stichtag.year - 29))
-    kind = PersonFactory(mandant=testkreis, vorname="Ben", geburtsdatum=stichtag.replace(year=stichtag.year - 4))
-    m = MitgliedschaftFactory(person=mutter, rolle=BgRolle.ANTRAGSTELLER, gueltig_ab=stichtag.replace(day=1),
-                              bedarfsgemeinschaft__mandant=testkreis, bedarfsgemeinschaft__team=team_leistung_1,
-                              bedarfsgemeinschaft__leistungsbezug_seit=stichtag.replace(day=1))
-    MitgliedschaftFactory(person=kind, rolle=BgRolle.KIND, bedarfsgemeinschaft=m.bedarfsgemeinschaft,
-                          gueltig_ab=stichtag.replace(day=1))
+    mutter = PersonFactory(
+        mandant=testkreis, vorname="Mia", geburtsdatum=stichtag.replace(year=stichtag.year - 29)
+    )
+    kind = PersonFactory(
+        mandant=testkreis, vorname="Ben", geburtsdatum=stichtag.replace(year=stichtag.year - 4)
+    )
+    m = MitgliedschaftFactory(
+        person=mutter,
+        rolle=BgRolle.ANTRAGSTELLER,
+        gueltig_ab=stichtag.replace(day=1),
+        bedarfsgemeinschaft__mandant=testkreis,
+        bedarfsgemeinschaft__team=team_leistung_1,
+        bedarfsgemeinschaft__leistungsbezug_seit=stichtag.replace(day=1),
+    )
+    MitgliedschaftFactory(
+        person=kind,
+        rolle=BgRolle.KIND,
+        bedarfsgemeinschaft=m.bedarfsgemeinschaft,
+        gueltig_ab=stichtag.replace(day=1),
+    )
     antrag = actions.create_antrag(
-        m.bedarfsgemeinschaft, acting_user=sachbearbeiterin_schulz, antragsdatum=stichtag,
-        kaltmiete_m=Decimal("480"), heizkosten_m=Decimal("90"), iban="DE89370400440532013000",
+        m.bedarfsgemeinschaft,
+        acting_user=sachbearbeiterin_schulz,
+        antragsdatum=stichtag,
+        kaltmiete_m=Decimal("480"),
+        heizkosten_m=Decimal("90"),
+        iban="DE89370400440532013000",
     )
     berechnung = actions.compute_berechnung(antrag, acting_user=sachbearbeiterin_schulz)
     bg = berechnung.ergebnis[f"{stichtag:%Y-%m}"]["bg"]
@@ -140,21 +179,31 @@ def test_single_parent_v11_family(testkreis, team_leistung_1, sachbearbeiterin_s
         ("antragsdatum", datetime.date(2099, 1, 1), "Zukunft"),
     ],
 )
-def test_implausible_facts_are_refused_next_to_the_field(antrag_v01, sachbearbeiterin_schulz, feld, wert, meldung):
+def test_implausible_facts_are_refused_next_to_the_field(
+    antrag_v01, sachbearbeiterin_schulz, feld, wert, meldung
+):
     with pytest.raises(ValidationError) as info:
         actions.update_antrag(antrag_v01, version=1, acting_user=sachbearbeiterin_schulz, **{feld: wert})
     assert meldung in info.value.message_dict[feld][0]
     antrag_v01.refresh_from_db()
     assert antrag_v01.version == 1, "nothing stored"
-    actions.update_antrag(antrag_v01, version=1, acting_user=sachbearbeiterin_schulz, kaltmiete_m=Decimal("430"))
+    actions.update_antrag(
+        antrag_v01, version=1, acting_user=sachbearbeiterin_schulz, kaltmiete_m=Decimal("430")
+    )
     antrag_v01.refresh_from_db()
     assert antrag_v01.version == 2
 
 
 def test_income_without_month_is_refused(antrag_v01, sachbearbeiterin_schulz):
     person_id = antrag_v01.personen.get().person_id
-    kwargs = dict(version=1, acting_user=sachbearbeiterin_schulz, person_id=person_id, art=Einkommen.Art.ERWERB,
-                  brutto=Decimal("500"), netto=Decimal("400"))
+    kwargs = dict(
+        version=1,
+        acting_user=sachbearbeiterin_schulz,
+        person_id=person_id,
+        art=Einkommen.Art.ERWERB,
+        brutto=Decimal("500"),
+        netto=Decimal("400"),
+    )
     with pytest.raises(ValidationError) as info:
         actions.add_einkommen(antrag_v01, monat_ab=None, **kwargs)
     assert "Monat des Zuflusses" in info.value.message_dict["monat_ab"][0]
@@ -166,18 +215,27 @@ def test_income_without_month_is_refused(antrag_v01, sachbearbeiterin_schulz):
 def test_birth_date_in_the_future_is_refused(testkreis, team_leistung_1, sachbearbeiterin_schulz):
     m = MitgliedschaftFactory(
         person=PersonFactory(mandant=testkreis, geburtsdatum=datetime.date(2099, 1, 1)),
-        bedarfsgemeinschaft__mandant=testkreis, bedarfsgemeinschaft__team=team_leistung_1,
+        bedarfsgemeinschaft__mandant=testkreis,
+        bedarfsgemeinschaft__team=team_leistung_1,
     )
     with pytest.raises(ValidationError, match="Geburtsdatum"):
-        actions.create_antrag(m.bedarfsgemeinschaft, acting_user=sachbearbeiterin_schulz,
-                              antragsdatum=datetime.date(2026, 1, 5), iban="DE89370400440532013000")
+        actions.create_antrag(
+            m.bedarfsgemeinschaft,
+            acting_user=sachbearbeiterin_schulz,
+            antragsdatum=datetime.date(2026, 1, 5),
+            iban="DE89370400440532013000",
+        )
     assert not Antrag.objects.exists()
 
 
-def test_two_users_editing_get_a_conflict_not_an_overwrite(antrag_v01, sachbearbeiterin_schulz, teamleitung_weber):
+def test_two_users_editing_get_a_conflict_not_an_overwrite(
+    antrag_v01, sachbearbeiterin_schulz, teamleitung_weber
+):
     actions.update_antrag(antrag_v01, version=1, acting_user=teamleitung_weber, kaltmiete_m=Decimal("440"))
     with pytest.raises(actions.AntragKonflikt, match="inzwischen von Waltraud Weber geändert"):
-        actions.update_antrag(antrag_v01, version=1, acting_user=sachbearbeiterin_schulz, kaltmiete_m=Decimal("450"))
+        actions.update_antrag(
+            antrag_v01, version=1, acting_user=sachbearbeiterin_schulz, kaltmiete_m=Decimal("450")
+        )
     antrag_v01.refresh_from_db()
     assert antrag_v01.kaltmiete_m == Decimal("440.00")
     assert antrag_v01.version == 2
@@ -198,7 +256,9 @@ def test_vier_augen_the_maker_cannot_approve(antrag_v01, sachbearbeiterin_schulz
     assert bewilligung.status == Bewilligung.Status.BEWILLIGT
     assert bewilligung.freigegeben_von == teamleitung_weber
     assert antrag_v01.status == Antrag.Status.BEWILLIGT
-    assert AuditEvent.objects.filter(typ=AuditEvent.Typ.BEWILLIGUNG_FREIGEGEBEN, acting_user=teamleitung_weber).exists()
+    assert AuditEvent.objects.filter(
+        typ=AuditEvent.Typ.BEWILLIGUNG_FREIGEGEBEN, acting_user=teamleitung_weber
+    ).exists()
     with pytest.raises(InvalidTransition):
         actions.approve_bewilligung(bewilligung, acting_user=teamleitung_weber)
 
@@ -210,11 +270,15 @@ def test_database_refuses_maker_as_approver(antrag_v01, sachbearbeiterin_schulz)
         Bewilligung.objects.filter(pk=bewilligung.pk).update(freigegeben_von=sachbearbeiterin_schulz)
 
 
-def test_bewilligung_amounts_per_person_sum_to_the_bg(antrag_v01, sachbearbeiterin_schulz, teamleitung_weber, fall_v01):
+def test_bewilligung_amounts_per_person_sum_to_the_bg(
+    antrag_v01, sachbearbeiterin_schulz, teamleitung_weber, fall_v01
+):
     berechnung = actions.compute_berechnung(antrag_v01, acting_user=sachbearbeiterin_schulz)
     bewilligung = actions.prepare_bewilligung(berechnung, acting_user=sachbearbeiterin_schulz)
     assert bewilligung.von == fall_v01["stichtag"].replace(day=1)
-    assert (bewilligung.bis.year * 12 + bewilligung.bis.month) - (bewilligung.von.year * 12 + bewilligung.von.month) == 11
+    assert (bewilligung.bis.year * 12 + bewilligung.bis.month) - (
+        bewilligung.von.year * 12 + bewilligung.von.month
+    ) == 11
     erster = bewilligung.betraege.get(monat=bewilligung.von)
     assert erster.zahlbetrag == erwartet_bg(fall_v01, "zahlbetrag_m")
     assert erster.auszahlung_kdu == erwartet_bg(fall_v01, "kdu_anerkannt_m")
@@ -233,11 +297,14 @@ def test_without_vier_augen_rule_the_grant_is_immediate(antrag_v01, sachbearbeit
 
 def test_back_payment_above_threshold_needs_second_person(antrag_v01, sachbearbeiterin_schulz, testkreis):
     LeistungEinstellungen.objects.update_or_create(
-        mandant=testkreis, defaults={"vier_augen_erstbewilligung": False, "vier_augen_nachzahlung_ab": Decimal("500")}
+        mandant=testkreis,
+        defaults={"vier_augen_erstbewilligung": False, "vier_augen_nachzahlung_ab": Decimal("500")},
     )
     berechnung = actions.compute_berechnung(antrag_v01, acting_user=sachbearbeiterin_schulz)
     bewilligung = actions.prepare_bewilligung(
-        berechnung, acting_user=sachbearbeiterin_schulz, heute=berechnung.monat_von + datetime.timedelta(days=40)
+        berechnung,
+        acting_user=sachbearbeiterin_schulz,
+        heute=berechnung.monat_von + datetime.timedelta(days=40),
     )
     assert bewilligung.nachzahlung == berechnung.zahlbetrag_erster_monat
     assert bewilligung.status == Bewilligung.Status.FREIGABE_AUSSTEHEND
@@ -246,14 +313,21 @@ def test_back_payment_above_threshold_needs_second_person(antrag_v01, sachbearbe
 
 def test_a_new_fact_after_the_berechnung_blocks_the_decision(antrag_v01, sachbearbeiterin_schulz):
     berechnung = actions.compute_berechnung(antrag_v01, acting_user=sachbearbeiterin_schulz)
-    actions.update_antrag(antrag_v01, version=1, acting_user=sachbearbeiterin_schulz, heizkosten_m=Decimal("80"))
+    actions.update_antrag(
+        antrag_v01, version=1, acting_user=sachbearbeiterin_schulz, heizkosten_m=Decimal("80")
+    )
     with pytest.raises(InvalidTransition, match="neu berechnen"):
         actions.prepare_bewilligung(berechnung, acting_user=sachbearbeiterin_schulz)
 
 
 def test_provisional_decision_covers_six_months(antrag_v01, sachbearbeiterin_schulz):
-    antrag = actions.update_antrag(antrag_v01, version=1, acting_user=sachbearbeiterin_schulz, vorlaeufig=True,
-                                   vorlaeufig_grund="schwankendes Einkommen aus Minijob")
+    antrag = actions.update_antrag(
+        antrag_v01,
+        version=1,
+        acting_user=sachbearbeiterin_schulz,
+        vorlaeufig=True,
+        vorlaeufig_grund="schwankendes Einkommen aus Minijob",
+    )
     berechnung = actions.compute_berechnung(antrag, acting_user=sachbearbeiterin_schulz)
     assert len(berechnung.monate) == 6
 

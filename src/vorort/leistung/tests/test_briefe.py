@@ -20,13 +20,17 @@ def _text(dokument: Dokument) -> str:
     with dokument.datei.open("rb") as f:
         pdf = f.read()
     assert hashlib.sha256(pdf).hexdigest() == dokument.sha256
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
     info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "Tagged:          yes" in info, "an accessible, tagged PDF"
     return " ".join(text.decode().split())
 
 
-def test_bewilligungsbescheid_explains_the_amount(bewilligung_v01, sachbearbeiterin_schulz, testkreis, fall_v01):
+def test_bewilligungsbescheid_explains_the_amount(
+    bewilligung_v01, sachbearbeiterin_schulz, testkreis, fall_v01
+):
     schreiben = actions.create_bescheid(bewilligung_v01, acting_user=sachbearbeiterin_schulz)
     assert schreiben.art == Schreiben.Art.BEWILLIGUNGSBESCHEID
     dokument = schreiben.dokument
@@ -42,7 +46,7 @@ def test_bewilligungsbescheid_explains_the_amount(bewilligung_v01, sachbearbeite
     assert euro(erwartet_bg(fall_v01, "kdu_anerkannt_m")) in text
     for zitat in ("§ 20 Abs. 1a", "§ 22 Abs. 1", "§ 41 Abs. 3 SGB II", "§ 41 Abs. 2 SGB II"):
         assert zitat in text, zitat
-    assert "Rechtsstand: Bürgergeld, Stand 01.01.2023" in text   # V01 is in March 2023
+    assert "Rechtsstand: Bürgergeld, Stand 01.01.2023" in text  # V01 is in March 2023
     assert "Rechtsbehelfsbelehrung" in text
     assert "innerhalb eines Monats nach Bekanntgabe Widerspruch" in text
     assert "§ 84 Abs. 1 Sozialgerichtsgesetz" in text
@@ -52,9 +56,15 @@ def test_bewilligungsbescheid_explains_the_amount(bewilligung_v01, sachbearbeite
 
 def test_unterlagenanforderung_names_documents_and_deadline(antrag_v01, sachbearbeiterin_schulz):
     frist = datetime.date(2026, 12, 15)
-    actions.add_unterlage(antrag_v01, acting_user=sachbearbeiterin_schulz, bezeichnung="Kontoauszüge der letzten drei Monate",
-                          frist=frist)
-    actions.add_unterlage(antrag_v01, acting_user=sachbearbeiterin_schulz, bezeichnung="Mietvertrag", frist=frist)
+    actions.add_unterlage(
+        antrag_v01,
+        acting_user=sachbearbeiterin_schulz,
+        bezeichnung="Kontoauszüge der letzten drei Monate",
+        frist=frist,
+    )
+    actions.add_unterlage(
+        antrag_v01, acting_user=sachbearbeiterin_schulz, bezeichnung="Mietvertrag", frist=frist
+    )
     schreiben = actions.request_unterlagen(antrag_v01, acting_user=sachbearbeiterin_schulz)
     text = _text(schreiben.dokument)
     assert "Kontoauszüge der letzten drei Monate" in text

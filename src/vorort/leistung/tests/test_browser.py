@@ -60,7 +60,14 @@ def meldung(seite, text: str):
 
 
 def test_antrag_to_bescheid_to_sepa_file(
-    live_server, page, tmp_path, sachbearbeiterin_schulz, teamleitung_weber, bg_krause, krause_konto, fall_v01  # noqa: F811
+    live_server,
+    page,
+    tmp_path,
+    sachbearbeiterin_schulz,
+    teamleitung_weber,
+    bg_krause,
+    krause_konto,
+    fall_v01,  # noqa: F811
 ):
     zahlbetrag = erwartet_bg(fall_v01, "zahlbetrag_m")
     stichtag = fall_v01["stichtag"]
@@ -101,7 +108,9 @@ def test_antrag_to_bescheid_to_sepa_file(
     kurzfassung = page.get_by_role("table", name="Kurzfassung wie im Bescheid")
     expect(kurzfassung).to_contain_text("Regelbedarf")
     expect(kurzfassung).to_contain_text("§ 20")
-    expect(kurzfassung.get_by_role("row").filter(has_text="Zahlbetrag")).to_contain_text(euro_deutsch(zahlbetrag))
+    expect(kurzfassung.get_by_role("row").filter(has_text="Zahlbetrag")).to_contain_text(
+        euro_deutsch(zahlbetrag)
+    )
     screenshot(page, "leistung-04-berechnung")
 
     # She prepares the decision; releasing it herself is refused (Vier-Augen-Prinzip).
@@ -125,8 +134,11 @@ def test_antrag_to_bescheid_to_sepa_file(
         page.get_by_role("link", name=re.compile(r"Bewilligungsbescheid .* herunterladen \(PDF\)")).click()
     pdf = tmp_path / "bescheid.pdf"
     download.value.save_as(pdf)
-    text = einheitlich(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                                      check=True).stdout)
+    text = einheitlich(
+        subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
     assert "Karl Krause" in text
     # Twelve months from the first month (§ 41 Abs. 3 SGB II): to the day before the same date a year later.
     ende = date(stichtag.year + 1, stichtag.month, 1) - timedelta(days=1)
@@ -151,8 +163,11 @@ def test_antrag_to_bescheid_to_sepa_file(
     xml = Path(download.value.path()).read_bytes()
 
     xmlschema.XMLSchema(str(XSD)).validate(xml.decode())
-    krause = [t for t in ET.fromstring(xml).iterfind(".//p:CdtTrfTxInf", NS)
-              if t.findtext("p:CdtrAcct/p:Id/p:IBAN", namespaces=NS) == krause_konto.iban]
+    krause = [
+        t
+        for t in ET.fromstring(xml).iterfind(".//p:CdtTrfTxInf", NS)
+        if t.findtext("p:CdtrAcct/p:Id/p:IBAN", namespaces=NS) == krause_konto.iban
+    ]
     assert len(krause) == 1
     assert Decimal(krause[0].findtext("p:Amt/p:InstdAmt", namespaces=NS)) == zahlbetrag
     assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors

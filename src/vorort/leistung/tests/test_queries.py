@@ -24,24 +24,49 @@ def arbeitsvorrat_anlegen(anzahl: int, *, team, vorbereitet_von) -> None:
     for _ in range(anzahl):
         bg = BedarfsgemeinschaftFactory(mandant=team.mandant, team=team)
         antrag = Antrag.objects.create(
-            mandant=team.mandant, bedarfsgemeinschaft=bg, antragsdatum=heute,
-            leistungsbeginn=heute.replace(day=1), gemeinde_ags="15088205", kaltmiete_m=Decimal("400"),
-            heizkosten_m=Decimal("80"), erstellt_von=vorbereitet_von,
+            mandant=team.mandant,
+            bedarfsgemeinschaft=bg,
+            antragsdatum=heute,
+            leistungsbeginn=heute.replace(day=1),
+            gemeinde_ags="15088205",
+            kaltmiete_m=Decimal("400"),
+            heizkosten_m=Decimal("80"),
+            erstellt_von=vorbereitet_von,
         )
         Unterlage.objects.create(antrag=antrag, bezeichnung="Kontoauszüge", frist=heute - timedelta(days=3))
         berechnung = Berechnung.objects.create(
-            mandant=team.mandant, antrag=antrag, bedarfsgemeinschaft=bg, antrag_version=1, monat_von=heute,
-            monat_bis=heute, engine_version="test", parameter_hash="test", eingabe={}, ergebnis={}, traces={},
-            zahlbetrag_erster_monat=Decimal("997"), zahlbetrag_summe=Decimal("997"),
+            mandant=team.mandant,
+            antrag=antrag,
+            bedarfsgemeinschaft=bg,
+            antrag_version=1,
+            monat_von=heute,
+            monat_bis=heute,
+            engine_version="test",
+            parameter_hash="test",
+            eingabe={},
+            ergebnis={},
+            traces={},
+            zahlbetrag_erster_monat=Decimal("997"),
+            zahlbetrag_summe=Decimal("997"),
             erstellt_von=vorbereitet_von,
         )
         zeitraum = {"von": plus_monate(heute.replace(day=1), -11), "bis": heute + timedelta(days=20)}
-        gemeinsam = {"mandant": team.mandant, "antrag": antrag, "berechnung": berechnung,
-                     "bedarfsgemeinschaft": bg,
-                     "zahlbetrag_monat": Decimal("997"), "empfaenger_name": "Test",
-                     "empfaenger_iban": "DE89370400440532013000", "erstellt_von": vorbereitet_von} | zeitraum
-        Bewilligung.objects.create(**gemeinsam, status=Bewilligung.Status.FREIGABE_AUSSTEHEND,
-                                   vier_augen_erforderlich=True, vier_augen_grund="Erstbewilligung")
+        gemeinsam = {
+            "mandant": team.mandant,
+            "antrag": antrag,
+            "berechnung": berechnung,
+            "bedarfsgemeinschaft": bg,
+            "zahlbetrag_monat": Decimal("997"),
+            "empfaenger_name": "Test",
+            "empfaenger_iban": "DE89370400440532013000",
+            "erstellt_von": vorbereitet_von,
+        } | zeitraum
+        Bewilligung.objects.create(
+            **gemeinsam,
+            status=Bewilligung.Status.FREIGABE_AUSSTEHEND,
+            vier_augen_erforderlich=True,
+            vier_augen_grund="Erstbewilligung",
+        )
         Bewilligung.objects.create(**gemeinsam, status=Bewilligung.Status.BEWILLIGT)
 
 
@@ -58,8 +83,12 @@ def test_arbeitsvorrat_queries_do_not_grow(
     with django_assert_num_queries(15):
         response = client.get(reverse("leistung:arbeitsvorrat"))
     vorrat = response.context["vorrat"]
-    assert [len(vorrat.offene_antraege), len(vorrat.weiterbewilligung_faellig), len(vorrat.freigaben),
-            len(vorrat.unterlagen_ueberfaellig)] == [anzahl] * 4
+    assert [
+        len(vorrat.offene_antraege),
+        len(vorrat.weiterbewilligung_faellig),
+        len(vorrat.freigaben),
+        len(vorrat.unterlagen_ueberfaellig),
+    ] == [anzahl] * 4
 
 
 @pytest.mark.parametrize("anzahl", [1, 20])
@@ -68,10 +97,16 @@ def test_zahllauf_liste_queries_do_not_grow(anzahl, client, django_assert_num_qu
     for i in range(anzahl):
         monat = plus_monate(date(2024, 1, 1), i)
         job = BackgroundJob.objects.create(
-            mandant=mandant, art="zahllauf", eingabe={"zahlmonat": f"{monat:%Y-%m}"})
-        Zahllauf.objects.create(mandant=mandant, zahlmonat=monat, ausfuehrungsdatum=monat - timedelta(days=3),
-                                job=job, status=Zahllauf.Status.ABGESCHLOSSEN,
-                                bericht={"ueberweisungen": 1, "summe_ueberweisungen": "997.00"})
+            mandant=mandant, art="zahllauf", eingabe={"zahlmonat": f"{monat:%Y-%m}"}
+        )
+        Zahllauf.objects.create(
+            mandant=mandant,
+            zahlmonat=monat,
+            ausfuehrungsdatum=monat - timedelta(days=3),
+            job=job,
+            status=Zahllauf.Status.ABGESCHLOSSEN,
+            bericht={"ueberweisungen": 1, "summe_ueberweisungen": "997.00"},
+        )
     anmelden(client, teamleitung_weber)
     # session, user, OTP device, permissions (user, groups); header: Mandant, roles;
     # one page of Zahlläufe with their BackgroundJob joined; the session saved (savepoint, update, release).

@@ -24,8 +24,18 @@ def anmelden(client, user) -> None:
 def test_edit_shows_field_error_and_conflict(client, antrag_v01, sachbearbeiterin_schulz):
     anmelden(client, sachbearbeiterin_schulz)
     url = reverse("leistung:antrag", args=[antrag_v01.pk])
-    daten = {f: getattr(antrag_v01, f) or "" for f in ("antragsdatum", "leistungsbeginn", "gemeinde_ags", "kaltmiete_m",
-                                                        "heizkosten_m", "kontoinhaber", "iban")}
+    daten = {
+        f: getattr(antrag_v01, f) or ""
+        for f in (
+            "antragsdatum",
+            "leistungsbeginn",
+            "gemeinde_ags",
+            "kaltmiete_m",
+            "heizkosten_m",
+            "kontoinhaber",
+            "iban",
+        )
+    }
     response = client.post(url, daten | {"version": 1, "kaltmiete_m": "-100"})
     assert "Die Bruttokaltmiete darf nicht negativ sein" in response.content.decode()
     response = client.post(url, daten | {"version": 1, "kaltmiete_m": "430"})
@@ -36,7 +46,9 @@ def test_edit_shows_field_error_and_conflict(client, antrag_v01, sachbearbeiteri
     assert antrag_v01.kaltmiete_m == Decimal("430.00")
 
 
-def test_journey_calculate_explain_release(client, antrag_v01, sachbearbeiterin_schulz, teamleitung_weber, fall_v01):
+def test_journey_calculate_explain_release(
+    client, antrag_v01, sachbearbeiterin_schulz, teamleitung_weber, fall_v01
+):
     anmelden(client, sachbearbeiterin_schulz)
     response = client.post(reverse("leistung:antrag_berechnen", args=[antrag_v01.pk]), follow=True)
     seite = response.content.decode()
@@ -51,7 +63,10 @@ def test_journey_calculate_explain_release(client, antrag_v01, sachbearbeiterin_
     assert "zweite Person freigeben" in response.content.decode()
     client.logout()
     anmelden(client, teamleitung_weber)
-    assert bewilligung.bedarfsgemeinschaft.nummer in client.get(reverse("leistung:arbeitsvorrat")).content.decode()
+    assert (
+        bewilligung.bedarfsgemeinschaft.nummer
+        in client.get(reverse("leistung:arbeitsvorrat")).content.decode()
+    )
     response = client.post(reverse("leistung:bewilligung_freigeben", args=[bewilligung.pk]), follow=True)
     assert "Bescheid wurde erstellt" in response.content.decode()
     bewilligung.refresh_from_db()
@@ -61,7 +76,9 @@ def test_journey_calculate_explain_release(client, antrag_v01, sachbearbeiterin_
     assert bewilligung.zahlbetrag_monat == erwartet_bg(fall_v01, "zahlbetrag_m")
 
 
-def test_zahllauf_screen_starts_a_run(client, bewilligung_v01, teamleitung_weber, django_capture_on_commit_callbacks):
+def test_zahllauf_screen_starts_a_run(
+    client, bewilligung_v01, teamleitung_weber, django_capture_on_commit_callbacks
+):
     anmelden(client, teamleitung_weber)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("leistung:zahllaeufe"), {"monat": f"{bewilligung_v01.von:%Y-%m}"})
@@ -69,5 +86,5 @@ def test_zahllauf_screen_starts_a_run(client, bewilligung_v01, teamleitung_weber
     assert response.url == reverse("leistung:zahllauf", args=[zahllauf.pk])
     assert len(callbacks) == 1, "the run is enqueued after commit"
     seite = client.get(response.url).content.decode()
-    assert "hx-trigger=\"every 2s\"" in seite
+    assert 'hx-trigger="every 2s"' in seite
     assert client.post(reverse("leistung:zahllaeufe"), {"monat": "2026-13"}).status_code == 200

@@ -62,8 +62,13 @@ def test_person_facts_are_saved_and_negative_amounts_refused_next_to_the_field(
     client, sachbearbeiterin_schulz, antrag_v01, krause
 ):
     anmelden(client, sachbearbeiterin_schulz)
-    daten = {"version": antrag_v01.version, "mehrbedarf_ernaehrung_m": "0", "mehrbedarf_unabweisbar_m": "0",
-             "vermoegen": "-1.500,00", "schueler_student_azubi": "on"}
+    daten = {
+        "version": antrag_v01.version,
+        "mehrbedarf_ernaehrung_m": "0",
+        "mehrbedarf_unabweisbar_m": "0",
+        "vermoegen": "-1.500,00",
+        "schueler_student_azubi": "on",
+    }
     response = client.post(person_url(antrag_v01, krause), daten)
     seite = response.content.decode()
     assert response.status_code == 200
@@ -86,12 +91,19 @@ def test_person_facts_are_saved_and_negative_amounts_refused_next_to_the_field(
 def test_person_facts_on_an_old_version_are_refused_and_nothing_is_overwritten(
     client, sachbearbeiterin_schulz, teamleitung_weber, antrag_v01, krause
 ):
-    actions.update_antrag_person(antrag_v01, krause.pk, version=1, acting_user=teamleitung_weber,
-                                 vermoegen=Decimal("500.00"))
+    actions.update_antrag_person(
+        antrag_v01, krause.pk, version=1, acting_user=teamleitung_weber, vermoegen=Decimal("500.00")
+    )
     anmelden(client, sachbearbeiterin_schulz)
-    response = client.post(person_url(antrag_v01, krause), {
-        "version": 1, "mehrbedarf_ernaehrung_m": "0", "mehrbedarf_unabweisbar_m": "0",
-        "vermoegen": "9.999,00"})
+    response = client.post(
+        person_url(antrag_v01, krause),
+        {
+            "version": 1,
+            "mehrbedarf_ernaehrung_m": "0",
+            "mehrbedarf_unabweisbar_m": "0",
+            "vermoegen": "9.999,00",
+        },
+    )
     seite = response.content.decode()
     assert response.status_code == 200
     assert "inzwischen von Waltraud Weber geändert" in seite
@@ -99,13 +111,20 @@ def test_person_facts_on_an_old_version_are_refused_and_nothing_is_overwritten(
     assert antrag_v01.personen.get().vermoegen == Decimal("500.00")
 
 
-@pytest.mark.parametrize(("eingabe", "feld", "meldung"), [
-    ({"monat_ab": ""}, "monat_ab", "Bitte den Monat des Zuflusses angeben"),
-    ({"monat_ab": "13.2023"}, "monat_ab", "Den Monat 13 gibt es nicht"),
-    ({"brutto": "-10,00"}, "brutto", "Der Betrag darf nicht negativ sein."),
-    ({"netto": "900,00"}, "netto", "Der Nettobetrag (900,00 €) ist höher als der Bruttobetrag (800,00 €)."),
-    ({"monat_bis": "01.2023"}, "monat_bis", "Der letzte Monat liegt vor dem ersten Monat."),
-])
+@pytest.mark.parametrize(
+    ("eingabe", "feld", "meldung"),
+    [
+        ({"monat_ab": ""}, "monat_ab", "Bitte den Monat des Zuflusses angeben"),
+        ({"monat_ab": "13.2023"}, "monat_ab", "Den Monat 13 gibt es nicht"),
+        ({"brutto": "-10,00"}, "brutto", "Der Betrag darf nicht negativ sein."),
+        (
+            {"netto": "900,00"},
+            "netto",
+            "Der Nettobetrag (900,00 €) ist höher als der Bruttobetrag (800,00 €).",
+        ),
+        ({"monat_bis": "01.2023"}, "monat_bis", "Der letzte Monat liegt vor dem ersten Monat."),
+    ],
+)
 def test_income_errors_stand_next_to_the_field_and_entries_are_kept(
     client, sachbearbeiterin_schulz, antrag_v01, krause, eingabe, feld, meldung
 ):
@@ -125,13 +144,25 @@ def test_income_errors_stand_next_to_the_field_and_entries_are_kept(
 
 def test_income_is_recorded_for_its_month(client, sachbearbeiterin_schulz, antrag_v01, krause):
     anmelden(client, sachbearbeiterin_schulz)
-    response = client.post(einkommen_url(antrag_v01, krause), {
-        "version": 1, "art": "erwerb", "monat_ab": "03.2023", "monat_bis": "2023-05", "brutto": "1.200,00",
-        "netto": "950,00"})
+    response = client.post(
+        einkommen_url(antrag_v01, krause),
+        {
+            "version": 1,
+            "art": "erwerb",
+            "monat_ab": "03.2023",
+            "monat_bis": "2023-05",
+            "brutto": "1.200,00",
+            "netto": "950,00",
+        },
+    )
     assert response.status_code == 302
     einkommen = Einkommen.objects.get()
     assert (einkommen.person_id, einkommen.art, einkommen.monat_ab, einkommen.monat_bis) == (
-        krause.pk, Einkommen.Art.ERWERB, date(2023, 3, 1), date(2023, 5, 1))
+        krause.pk,
+        Einkommen.Art.ERWERB,
+        date(2023, 3, 1),
+        date(2023, 5, 1),
+    )
     assert (einkommen.brutto, einkommen.netto) == (Decimal("1200.00"), Decimal("950.00"))
     seite = client.get(person_url(antrag_v01, krause)).content.decode()
     assert "1.200,00\u00a0€" in seite and "ab 03/2023 bis 05/2023" in seite
@@ -142,8 +173,10 @@ def test_income_on_an_old_version_is_refused(
 ):
     actions.update_antrag(antrag_v01, version=1, acting_user=teamleitung_weber, heizkosten_m=Decimal("80.00"))
     anmelden(client, sachbearbeiterin_schulz)
-    response = client.post(einkommen_url(antrag_v01, krause), {
-        "version": 1, "art": "rente", "monat_ab": "03.2023", "brutto": "300,00"})
+    response = client.post(
+        einkommen_url(antrag_v01, krause),
+        {"version": 1, "art": "rente", "monat_ab": "03.2023", "brutto": "300,00"},
+    )
     seite = response.content.decode()
     assert "inzwischen von Waltraud Weber geändert" in seite
     assert 'value="300,00"' in seite

@@ -31,15 +31,24 @@ def test_killed_run_resumes_and_pays_each_bg_once(tmp_path: Path):
     datenbank = tmp_path / "absturz.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{datenbank}", "VORORT_DATA_DIR": str(tmp_path / "data")}
     _vorort(env, "migrate", "--no-input")
-    _vorort(env, "shell", "-c", (
-        "from datetime import date; from vorort.core.models import Mandant; "
-        "from vorort.leistung.massendaten import seed_bewilligungen; "
-        "m = Mandant.objects.create(name='Jobcenter Absturz', kurzname='absturz', iban='DE02800537623440000106'); "
-        f"seed_bewilligungen(m, {ANZAHL}, date(2026, 3, 1))"
-    ))
+    _vorort(
+        env,
+        "shell",
+        "-c",
+        (
+            "from datetime import date; from vorort.core.models import Mandant; "
+            "from vorort.leistung.massendaten import seed_bewilligungen; "
+            "m = Mandant.objects.create(name='Jobcenter Absturz', kurzname='absturz', iban='DE02800537623440000106'); "
+            f"seed_bewilligungen(m, {ANZAHL}, date(2026, 3, 1))"
+        ),
+    )
     ausgabe = tmp_path / "out"
-    prozess = subprocess.Popen([*VORORT, "zahllauf", "--monat", MONAT, "--output", str(ausgabe), "--chunk", "50"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    prozess = subprocess.Popen(
+        [*VORORT, "zahllauf", "--monat", MONAT, "--output", str(ausgabe), "--chunk", "50"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     gezahlt = 0
     try:
         frist = time.monotonic() + 120
@@ -70,7 +79,9 @@ def test_killed_run_resumes_and_pays_each_bg_once(tmp_path: Path):
         ).fetchone()
         summe_zahlungen = con.execute("select sum(cast(betrag as real)) from leistung_zahlung").fetchone()[0]
         summe_buchungen = con.execute("select sum(cast(betrag as real)) from leistung_buchung").fetchone()[0]
-        ohne_zahlung = con.execute("select count(*) from leistung_buchung where zahlung_id is null").fetchone()[0]
+        ohne_zahlung = con.execute(
+            "select count(*) from leistung_buchung where zahlung_id is null"
+        ).fetchone()[0]
         doppelt = con.execute(
             "select count(*) from (select leistungsbetrag_id, art from leistung_buchung group by 1, 2 having count(*) > 1)"
         ).fetchone()[0]
