@@ -152,6 +152,7 @@ def betraege_und_zahllaeufe(schreiber: Schreiber, abschnitte: list[Abschnitt]) -
     # The runs themselves, with the report a finished run keeps.
     summe_je_monat = np.bincount(z_mi, weights=z_betrag, minlength=n_laeufe)
     anzahl_je_monat = np.bincount(z_mi, minlength=n_laeufe)
+    ueberweisungen_je_monat = np.bincount(z_mi[z_betrag > 0], minlength=n_laeufe)
     gestartet_von = schreiber.freigeber[b.team[0]][0]
     laeufe = []
     for m in range(n_laeufe):
@@ -162,6 +163,8 @@ def betraege_und_zahllaeufe(schreiber: Schreiber, abschnitte: list[Abschnitt]) -
             "bedarfsgemeinschaften": int(anzahl_je_monat[m]),
             "summe_buchungen": summe,
             "summe_zahlungen": summe,
+            "ueberweisungen": int(ueberweisungen_je_monat[m]),
+            "summe_ueberweisungen": summe,
             "abgestimmt": True,
             "hinweis": "Demo-Historie: die Zahlungsdateien sind nicht abgelegt.",
         }
