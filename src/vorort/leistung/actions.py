@@ -31,6 +31,7 @@ from vorort.leistung.eingabe import (
     zeilen_fuer_monat,
 )
 from vorort.leistung.models import (
+    ANTRAG_FAKTEN,
     NULL,
     Antrag,
     AntragPerson,
@@ -69,25 +70,7 @@ def _euro(betrag: Decimal) -> str:
 # --- Antrag -------------------------------------------------------------------------------
 
 _GELDFELDER_ANTRAG = {"kaltmiete_m": "Die Bruttokaltmiete", "heizkosten_m": "Die Heizkosten"}
-ANTRAG_FELDER = {
-    "antragsdatum",
-    "leistungsbeginn",
-    "vorlaeufig",
-    "vorlaeufig_grund",
-    "gemeinde_ags",
-    "wohnflaeche_m2",
-    "kaltmiete_m",
-    "heizkosten_m",
-    "warmwasser_dezentral",
-    "kostensenkung_laeuft",
-    "kontoinhaber",
-    "iban",
-    "bic",
-    "kdu_an_vermieter",
-    "vermieter_name",
-    "vermieter_iban",
-    "vermieter_bic",
-}
+ANTRAG_FELDER = set(ANTRAG_FAKTEN)
 PERSON_FELDER = {
     "alleinerziehend",
     "schueler_student_azubi",

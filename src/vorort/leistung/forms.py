@@ -8,7 +8,7 @@ from datetime import date
 from django import forms
 
 from vorort.core.forms import KernFormMixin, datumsfeld
-from vorort.leistung.models import Antrag, AntragPerson, Einkommen
+from vorort.leistung.models import ANTRAG_FAKTEN, Antrag, AntragPerson, Einkommen
 
 GELD_FELDER = {
     "wohnflaeche_m2",
@@ -54,25 +54,7 @@ class AntragForm(KernFormMixin, forms.ModelForm):
 
     class Meta:
         model = Antrag
-        fields = [
-            "antragsdatum",
-            "leistungsbeginn",
-            "vorlaeufig",
-            "vorlaeufig_grund",
-            "gemeinde_ags",
-            "wohnflaeche_m2",
-            "kaltmiete_m",
-            "heizkosten_m",
-            "warmwasser_dezentral",
-            "kostensenkung_laeuft",
-            "kontoinhaber",
-            "iban",
-            "bic",
-            "kdu_an_vermieter",
-            "vermieter_name",
-            "vermieter_iban",
-            "vermieter_bic",
-        ]
+        fields = ANTRAG_FAKTEN
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -128,6 +128,28 @@ class AntragQuerySet(models.QuerySet["Antrag"]):
         return self.filter(status__in=[Antrag.Status.ENTWURF, Antrag.Status.ENTSCHEIDUNGSREIF])
 
 
+#: The facts of an Antrag that a caseworker records (household, payment), in the order of the form.
+ANTRAG_FAKTEN = [
+    "antragsdatum",
+    "leistungsbeginn",
+    "vorlaeufig",
+    "vorlaeufig_grund",
+    "gemeinde_ags",
+    "wohnflaeche_m2",
+    "kaltmiete_m",
+    "heizkosten_m",
+    "warmwasser_dezentral",
+    "kostensenkung_laeuft",
+    "kontoinhaber",
+    "iban",
+    "bic",
+    "kdu_an_vermieter",
+    "vermieter_name",
+    "vermieter_iban",
+    "vermieter_bic",
+]
+
+
 class Antrag(MandantModel):
     """An application for SGB II benefits (§ 37 SGB II): first application or renewal (WBA).
 

@@ -11,7 +11,7 @@ from vorort import recht
 from vorort.core.models import Rolle, User
 from vorort.demo.registry import DemoContext
 from vorort.demo.sampling import HEAD
-from vorort.leistung.models import Einkommen
+from vorort.leistung.models import ANTRAG_FAKTEN, Einkommen
 
 from ._berechnungen import Ergebnisse
 from ._bestand import Bestand
@@ -47,23 +47,7 @@ class Schreiber:
         "art",
         "status",
         "version",
-        "antragsdatum",
-        "leistungsbeginn",
-        "vorlaeufig",
-        "vorlaeufig_grund",
-        "gemeinde_ags",
-        "wohnflaeche_m2",
-        "kaltmiete_m",
-        "heizkosten_m",
-        "warmwasser_dezentral",
-        "kostensenkung_laeuft",
-        "kontoinhaber",
-        "iban",
-        "bic",
-        "kdu_an_vermieter",
-        "vermieter_name",
-        "vermieter_iban",
-        "vermieter_bic",
+        *ANTRAG_FAKTEN,
         "erstellt_von",
         "erstellt_am",
         "geaendert_am",
