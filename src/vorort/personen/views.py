@@ -164,26 +164,32 @@ def person_aendern(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+def _neuer_zeitraum(request, akte, form, action, *, erfolg: str, texte: dict) -> HttpResponse:
+    """A new dated fact (address, account): the action ends the old one; errors stay on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(akte, **form.cleaned_data, acting_user=request.user)
+        except ValidationError as fehler:
+            _apply_errors(form, fehler)
+        else:
+            messages.success(request, erfolg)
+            return redirect("personen:person", person_id=akte.pk)
+    return render(request, "personen/form.html", {"form": form, "person": akte, **texte})
+
+
 @login_required
 @permission_required("personen.change_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def adresse_neu(request: HttpRequest, person_id: int) -> HttpResponse:
     akte = access_person_by_id(request.user, person_id, zweck="Anschrift ändern")
     form = AdresseForm(request.POST or None, initial={"gueltig_ab": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.change_adresse(akte, **form.cleaned_data, acting_user=request.user)
-        except ValidationError as fehler:
-            _apply_errors(form, fehler)
-        else:
-            messages.success(request, "Die neue Anschrift wurde gespeichert; die bisherige endet am Vortag.")
-            return redirect("personen:person", person_id=akte.pk)
-    return render(
+    return _neuer_zeitraum(
         request,
-        "personen/form.html",
-        {
-            "form": form,
-            "person": akte,
+        akte,
+        form,
+        actions.change_adresse,
+        erfolg="Die neue Anschrift wurde gespeichert; die bisherige endet am Vortag.",
+        texte={
             "titel": "Neue Anschrift",
             "knopf": "Anschrift speichern",
             "hinweis": "Die bisherige Anschrift bleibt in der Historie erhalten "
@@ -200,20 +206,13 @@ def bankverbindung_neu(request: HttpRequest, person_id: int) -> HttpResponse:
     form = BankverbindungForm(
         request.POST or None, initial={"gueltig_ab": timezone.localdate(), "kontoinhaber": akte.name}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.change_bankverbindung(akte, **form.cleaned_data, acting_user=request.user)
-        except ValidationError as fehler:
-            _apply_errors(form, fehler)
-        else:
-            messages.success(request, "Die neue Bankverbindung wurde gespeichert.")
-            return redirect("personen:person", person_id=akte.pk)
-    return render(
+    return _neuer_zeitraum(
         request,
-        "personen/form.html",
-        {
-            "form": form,
-            "person": akte,
+        akte,
+        form,
+        actions.change_bankverbindung,
+        erfolg="Die neue Bankverbindung wurde gespeichert.",
+        texte={
             "titel": "Neue Bankverbindung",
             "knopf": "Bankverbindung speichern",
             "hinweis": "Zahlungen gehen ab „gültig ab“ auf dieses Konto; "
