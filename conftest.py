@@ -23,6 +23,8 @@ from vorort.personen.tests.factories import (
     PersonFactory,
 )
 
+pytest_plugins = ["vorort.core.tests.browser"]
+
 
 def pytest_configure(config):
     from django.conf import settings

@@ -25,8 +25,8 @@ from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from vorort.core.tests.browser import code_for, screenshot
 from vorort.core.tests.factories import TEST_PASSWORD
-from vorort.core.tests.test_browser import browser, code_for, page, screenshot  # noqa: F401 (fixtures)
 from vorort.leistung.sepa import XSD
 from vorort.leistung.tests.faelle import erwartet_bg
 
