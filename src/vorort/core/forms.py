@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from vorort.core.actions import MANDANT_AENDERBAR
@@ -226,3 +227,12 @@ class MandantForm(KernFormMixin, forms.ModelForm):
             validate_iban(iban)
             return normalize_iban(iban)
         return iban
+
+
+def apply_validation_errors(form, fehler: ValidationError) -> None:
+    """Put an action's German messages next to their fields; the rest above the form."""
+    if not hasattr(fehler, "error_dict"):
+        form.add_error(None, fehler.messages)
+        return
+    for feld, meldungen in fehler.message_dict.items():
+        form.add_error(feld if feld in form.fields else None, meldungen)

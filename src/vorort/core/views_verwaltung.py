@@ -15,16 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from vorort.core import actions
-from vorort.core.forms import BenutzerForm, MandantForm, TeamForm
+from vorort.core.forms import BenutzerForm, MandantForm, TeamForm, apply_validation_errors
 from vorort.core.models import Mandant, Rolle, Team, User
-
-
-def _apply_errors(form, fehler: ValidationError) -> None:
-    if hasattr(fehler, "error_dict"):
-        for feld, meldungen in fehler.message_dict.items():
-            form.add_error(feld if feld in form.fields else None, meldungen)
-    else:
-        form.add_error(None, fehler.messages)
 
 
 def _benutzer_des_mandanten(request: HttpRequest, user_id: int) -> User:
@@ -60,7 +52,7 @@ def benutzer_neu(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as fehler:
-            _apply_errors(form, fehler)
+            apply_validation_errors(form, fehler)
         else:
             messages.success(request, f"Benutzer/in „{user.username}“ wurde angelegt.")
             return redirect("core:benutzer_liste")
@@ -94,7 +86,7 @@ def benutzer_bearbeiten(request: HttpRequest, user_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as fehler:
-            _apply_errors(form, fehler)
+            apply_validation_errors(form, fehler)
         else:
             messages.success(request, f"Die Änderungen an „{benutzer.username}“ wurden gespeichert.")
             return redirect("core:benutzer_liste")
@@ -136,7 +128,7 @@ def team_neu(request: HttpRequest) -> HttpResponse:
         try:
             team = actions.create_team(**form.cleaned_data, acting_user=request.user)
         except ValidationError as fehler:
-            _apply_errors(form, fehler)
+            apply_validation_errors(form, fehler)
         else:
             messages.success(request, f"Das Team „{team.name}“ wurde angelegt.")
             return redirect("core:team_liste")
@@ -159,7 +151,7 @@ def team_bearbeiten(request: HttpRequest, team_id: int) -> HttpResponse:
         try:
             actions.update_team(team, **form.cleaned_data, acting_user=request.user)
         except ValidationError as fehler:
-            _apply_errors(form, fehler)
+            apply_validation_errors(form, fehler)
         else:
             messages.success(request, f"Das Team „{team.name}“ wurde gespeichert.")
             return redirect("core:team_liste")
@@ -176,7 +168,7 @@ def mandant(request: HttpRequest) -> HttpResponse:
                 {f: form.cleaned_data[f] for f in actions.MANDANT_AENDERBAR}, acting_user=request.user
             )
         except ValidationError as fehler:
-            _apply_errors(form, fehler)
+            apply_validation_errors(form, fehler)
         else:
             messages.success(request, "Die Mandantendaten wurden gespeichert.")
             return redirect("core:mandant")

@@ -17,7 +17,7 @@ from vorort import recht
 from vorort.akte.actions import store_dokument
 from vorort.akte.models import Dokument
 from vorort.core.audit import record_event
-from vorort.core.exceptions import InvalidTransition, NotAllowed
+from vorort.core.exceptions import InvalidTransition, NotAllowed, require_permission
 from vorort.core.models import AuditEvent, User
 from vorort.leistung.eingabe import (
     aufteilen,
@@ -55,11 +55,6 @@ MONATE_VORLAEUFIG = 6
 
 class AntragKonflikt(Exception):
     """Someone else saved the Antrag after the form was opened (optimistic locking)."""
-
-
-def _require(user: User, perm: str, was: str) -> None:
-    if not user.has_perm(perm):
-        raise NotAllowed(f"Sie haben keine Berechtigung, {was}.")
 
 
 def _euro(betrag: Decimal) -> str:
@@ -135,7 +130,7 @@ def create_antrag(
     **fakten,
 ) -> Antrag:
     """Open an Antrag for the BG with its current members and the household's known facts."""
-    _require(acting_user, "leistung.add_antrag", "Anträge aufzunehmen")
+    require_permission(acting_user, "leistung.add_antrag", "Anträge aufzunehmen")
     if bg.mandant_id != acting_user.mandant_id:
         raise NotAllowed("Diese Bedarfsgemeinschaft gehört zu einem anderen Jobcenter.")
     haushalt = bg.haushalt
@@ -238,7 +233,7 @@ def _check_bearbeitbar(antrag: Antrag) -> None:
 @transaction.atomic(durable=True)
 def update_antrag(antrag: Antrag, *, version: int, acting_user: User, **felder) -> Antrag:
     """Save changed household facts; refuse if someone else saved in between."""
-    _require(acting_user, "leistung.change_antrag", "Anträge zu ändern")
+    require_permission(acting_user, "leistung.change_antrag", "Anträge zu ändern")
     _check_bearbeitbar(antrag)
     unbekannt = set(felder) - ANTRAG_FELDER
     if unbekannt:
@@ -263,7 +258,7 @@ def update_antrag_person(
     antrag: Antrag, person_id: int, *, version: int, acting_user: User, **felder
 ) -> AntragPerson:
     """Change one person's facts (needs, assets, schooling) in the Antrag."""
-    _require(acting_user, "leistung.change_antrag", "Anträge zu ändern")
+    require_permission(acting_user, "leistung.change_antrag", "Anträge zu ändern")
     _check_bearbeitbar(antrag)
     unbekannt = set(felder) - PERSON_FELDER
     if unbekannt:
@@ -305,7 +300,7 @@ def add_einkommen(
     absetzbetraege: Decimal = NULL,
 ) -> Einkommen:
     """Record an income of a person for a month or from a month on (§ 11 Abs. 2, 3 SGB II)."""
-    _require(acting_user, "leistung.change_antrag", "Anträge zu ändern")
+    require_permission(acting_user, "leistung.change_antrag", "Anträge zu ändern")
     _check_bearbeitbar(antrag)
     netto = brutto if netto is None else netto
     fehler = {}
@@ -357,7 +352,7 @@ def add_unterlage(
     antrag: Antrag, *, acting_user: User, bezeichnung: str, frist: date | None = None
 ) -> Unterlage:
     """Note a document still missing for the decision (§ 60 Abs. 1 SGB I)."""
-    _require(acting_user, "leistung.change_antrag", "Anträge zu ändern")
+    require_permission(acting_user, "leistung.change_antrag", "Anträge zu ändern")
     if not bezeichnung.strip():
         raise ValidationError({"bezeichnung": "Bitte angeben, welche Unterlage fehlt."})
     tage = LeistungEinstellungen.for_mandant(antrag.mandant).unterlagen_frist_tage
@@ -380,7 +375,7 @@ def add_unterlage(
 def mark_unterlage_eingegangen(
     unterlage: Unterlage, *, acting_user: User, am: date | None = None
 ) -> Unterlage:
-    _require(acting_user, "leistung.change_antrag", "Anträge zu ändern")
+    require_permission(acting_user, "leistung.change_antrag", "Anträge zu ändern")
     unterlage.eingegangen_am = am or timezone.localdate()
     unterlage.save(update_fields=["eingegangen_am"])
     record_event(
@@ -409,7 +404,7 @@ def compute_berechnung(antrag: Antrag, *, acting_user: User) -> Berechnung:
     One engine call per month (the law may change within the period, e.g. on 1 January). Input
     errors come back as a German message naming the person and the field.
     """
-    _require(acting_user, "leistung.add_berechnung", "Berechnungen zu erstellen")
+    require_permission(acting_user, "leistung.add_berechnung", "Berechnungen zu erstellen")
     if antrag.status not in (Antrag.Status.ENTWURF, Antrag.Status.ENTSCHEIDUNGSREIF):
         raise InvalidTransition(antrag.status, "berechnet", "Für diesen Antrag wird nicht mehr gerechnet.")
     bg_id = antrag.bedarfsgemeinschaft_id
@@ -520,7 +515,7 @@ def prepare_bewilligung(
     If the Mandant's rules require a second person, the Bewilligung waits for release; otherwise
     it is granted at once and the Antrag is bewilligt.
     """
-    _require(acting_user, "leistung.add_bewilligung", "Bewilligungen vorzubereiten")
+    require_permission(acting_user, "leistung.add_bewilligung", "Bewilligungen vorzubereiten")
     antrag = Antrag.objects.select_for_update().get(pk=berechnung.antrag_id)
     if not antrag.bearbeitbar:
         raise InvalidTransition(antrag.status, Antrag.Status.BEWILLIGT, "Der Antrag ist bereits entschieden.")
@@ -588,7 +583,7 @@ VIER_AUGEN_MELDUNG = (
 @transaction.atomic(durable=True)
 def approve_bewilligung(bewilligung: Bewilligung, *, acting_user: User) -> Bewilligung:
     """Release a decision as the second person (Vier-Augen-Prinzip); the maker never can."""
-    _require(acting_user, "leistung.release_bewilligung", "Bewilligungen freizugeben")
+    require_permission(acting_user, "leistung.release_bewilligung", "Bewilligungen freizugeben")
     bewilligung = Bewilligung.objects.select_for_update().get(pk=bewilligung.pk)
     if bewilligung.status != Bewilligung.Status.FREIGABE_AUSSTEHEND:
         raise InvalidTransition(
@@ -641,7 +636,7 @@ def create_bescheid(bewilligung: Bewilligung, *, acting_user: User) -> Schreiben
     """Render the Bewilligungsbescheid as a tagged PDF and file it in the BG's e-Akte."""
     from vorort.leistung.pdf import render_bewilligungsbescheid
 
-    _require(acting_user, "leistung.view_bewilligung", "Bescheide zu erstellen")
+    require_permission(acting_user, "leistung.view_bewilligung", "Bescheide zu erstellen")
     if bewilligung.status != Bewilligung.Status.BEWILLIGT:
         raise InvalidTransition(bewilligung.status, "bescheid", "Ein Bescheid folgt erst auf die Freigabe.")
     pdf = render_bewilligungsbescheid(bewilligung)
@@ -680,7 +675,7 @@ def request_unterlagen(antrag: Antrag, *, acting_user: User) -> Schreiben:
     """Write and file the request for the missing documents (§ 60 SGB I, deadline, § 66 SGB I)."""
     from vorort.leistung.pdf import render_unterlagenanforderung
 
-    _require(acting_user, "leistung.change_antrag", "Unterlagen anzufordern")
+    require_permission(acting_user, "leistung.change_antrag", "Unterlagen anzufordern")
     offen = list(antrag.unterlagen.filter(eingegangen_am__isnull=True))
     if not offen:
         raise ValidationError("Es fehlen keine Unterlagen; es gibt nichts anzufordern.")

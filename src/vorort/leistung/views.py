@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from vorort.core.exceptions import InvalidTransition, NotAllowed
+from vorort.core.forms import apply_validation_errors
 from vorort.leistung import actions
 from vorort.leistung.erklaerung import erklaerung
 from vorort.leistung.forms import AntragForm, AntragNeuForm, AntragPersonForm, EinkommenForm, ZahllaufForm
@@ -42,15 +43,6 @@ def _fehler(request: HttpRequest, exc: Exception) -> None:
         messages.error(request, text)
 
 
-def _an_felder(form, exc: ValidationError) -> None:
-    """Put the action's German messages next to their fields; others above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for feld, texte in exc.message_dict.items():
-        form.add_error(feld if feld in form.fields else None, texte)
-
-
 def _datei(dokument, *, anzeigen: bool = False) -> FileResponse:
     return FileResponse(
         dokument.datei.open("rb"),
@@ -73,7 +65,7 @@ def antrag_neu(request: HttpRequest, bg_id: int) -> HttpResponse:
         try:
             antrag = actions.create_antrag(bg, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _an_felder(form, exc)
+            apply_validation_errors(form, exc)
         except NotAllowed as exc:
             _fehler(request, exc)
         else:
@@ -93,7 +85,7 @@ def antrag_detail(request: HttpRequest, antrag_id: int) -> HttpResponse:
                 antrag, version=form.cleaned_data["version"], acting_user=request.user, **felder
             )
         except ValidationError as exc:
-            _an_felder(form, exc)
+            apply_validation_errors(form, exc)
         except actions.AntragKonflikt as exc:
             form.add_error(None, str(exc))
         except (NotAllowed, InvalidTransition) as exc:
@@ -146,7 +138,7 @@ def antrag_person(request: HttpRequest, antrag_id: int, person_id: int) -> HttpR
                 antrag, person_id, version=fakten.cleaned_data["version"], acting_user=request.user, **felder
             )
         except ValidationError as exc:
-            _an_felder(fakten, exc)
+            apply_validation_errors(fakten, exc)
         except actions.AntragKonflikt as exc:
             fakten.add_error(None, str(exc))
         except (NotAllowed, InvalidTransition) as exc:
@@ -179,7 +171,7 @@ def einkommen_neu(request: HttpRequest, antrag_id: int, person_id: int) -> HttpR
                 absetzbetraege=daten["absetzbetraege"] if daten["absetzbetraege"] is not None else NULL,
             )
         except ValidationError as exc:
-            _an_felder(form, exc)
+            apply_validation_errors(form, exc)
         except actions.AntragKonflikt as exc:
             form.add_error(None, str(exc))
         except (NotAllowed, InvalidTransition) as exc:

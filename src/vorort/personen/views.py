@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from vorort.core.forms import apply_validation_errors
 from vorort.core.models import User
 from vorort.personen import actions
 from vorort.personen.akte_tabs import bg_tabs, person_tabs
@@ -34,14 +35,6 @@ from vorort.personen.selectors import (
 )
 
 SUCHHINWEIS = "Name, Geburtsdatum (TT.MM.JJJJ), Kundennummer oder BG-Nummer; mehrere Begriffe grenzen ein."
-
-
-def _apply_errors(form, fehler: ValidationError) -> None:
-    if hasattr(fehler, "error_dict"):
-        for feld, meldungen in fehler.message_dict.items():
-            form.add_error(feld if feld in form.fields else None, meldungen)
-    else:
-        form.add_error(None, fehler.messages)
 
 
 @login_required
@@ -127,7 +120,7 @@ def person_neu(request: HttpRequest) -> HttpResponse:
         except actions.MoeglicheDublette as dublette:
             kandidaten = dublette.kandidaten
         except ValidationError as fehler:
-            _apply_errors(form, fehler)
+            apply_validation_errors(form, fehler)
         else:
             messages.success(
                 request,
@@ -148,7 +141,7 @@ def person_aendern(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             actions.update_person(akte, form.cleaned_data, acting_user=request.user)
         except ValidationError as fehler:
-            _apply_errors(form, fehler)
+            apply_validation_errors(form, fehler)
         else:
             messages.success(request, "Die Stammdaten wurden gespeichert.")
             return redirect("personen:person", person_id=akte.pk)
@@ -170,7 +163,7 @@ def _neuer_zeitraum(request, akte, form, action, *, erfolg: str, texte: dict) ->
         try:
             action(akte, **form.cleaned_data, acting_user=request.user)
         except ValidationError as fehler:
-            _apply_errors(form, fehler)
+            apply_validation_errors(form, fehler)
         else:
             messages.success(request, erfolg)
             return redirect("personen:person", person_id=akte.pk)
@@ -237,7 +230,7 @@ def zusammenfuehren(request: HttpRequest, person_id: int) -> HttpResponse:
                     behalten, aufloesen, acting_user=request.user, grund=form.cleaned_data["grund"]
                 )
             except ValidationError as fehler:
-                _apply_errors(form, fehler)
+                apply_validation_errors(form, fehler)
                 aufloesen = None
             else:
                 messages.success(
