@@ -1,6 +1,6 @@
 """Benefits over the API: same need-to-know, same actions and same Vier-Augen-Prinzip as the UI.
 
-Amounts are checked against golden case V01 (`tests/recht/cases/V01_single.yaml`), never against
+Amounts are checked against golden case V01 (`src/vorort/recht/tests/cases/V01_single.yaml`), never against
 our own output.
 """
 

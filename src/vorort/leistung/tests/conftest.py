@@ -1,4 +1,4 @@
-"""Antrag fixtures built from golden cases (tests/recht/cases), for Frau Schulz's BG of Herr Krause."""
+"""Antrag fixtures built from golden cases (vorort/recht/tests/cases), for Frau Schulz's BG of Herr Krause."""
 
 from __future__ import annotations
 

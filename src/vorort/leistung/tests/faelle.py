@@ -1,15 +1,13 @@
-"""Golden cases of the law contract (tests/recht/cases) as Antrag facts: expected values from outside our code."""
+"""Golden cases of the law contract (`recht/tests/cases`) as Antrag facts: expected values from outside."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import yaml
-from django.conf import settings
 
-CASES = Path(settings.BASE_DIR) / "tests" / "recht" / "cases"
+from vorort.recht.tests.faelle import VERTRAG as CASES
 
 
 def lade_fall(fall_id: str) -> dict:
