@@ -17,6 +17,7 @@ from django.utils import timezone
 from vorort.core.audit import record_event
 from vorort.core.exceptions import NotAllowed, require_permission
 from vorort.core.models import AuditEvent, Team, User
+from vorort.personen.dubletten import Dublettenhinweis, duplicate_candidates
 from vorort.personen.models import (
     Adresse,
     Bankverbindung,
@@ -26,14 +27,13 @@ from vorort.personen.models import (
     Person,
     Rolle,
 )
-from vorort.personen.selectors import duplicate_candidates
 from vorort.personen.validators import normalize_iban
 
 
 class MoeglicheDublette(Exception):
     """Raised when a new person resembles existing ones; the user must review the candidates."""
 
-    def __init__(self, kandidaten: list[Person]) -> None:
+    def __init__(self, kandidaten: list[Dublettenhinweis]) -> None:
         self.kandidaten = kandidaten
         super().__init__(f"{len(kandidaten)} mögliche Dublette(n) gefunden.")
 
@@ -73,6 +73,7 @@ def create_person(daten: PersonDaten, *, acting_user: User, dubletten_geprueft: 
         vorname=daten.vorname,
         nachname=daten.nachname,
         geburtsdatum=daten.geburtsdatum,
+        geburtsname=daten.geburtsname,
     )
     if kandidaten and not dubletten_geprueft:
         raise MoeglicheDublette(kandidaten)
@@ -98,7 +99,7 @@ def create_person(daten: PersonDaten, *, acting_user: User, dubletten_geprueft: 
             AuditEvent.Typ.DUBLETTE_BESTAETIGT,
             acting_user=acting_user,
             person_id=person.pk,
-            details={"kandidaten": [k.pk for k in kandidaten]},
+            details={"kandidaten": [k.person.pk for k in kandidaten]},
         )
     return person
 

@@ -172,36 +172,6 @@ def _score(person: Person, name_terms: list[str], term_codes: list[str] | None =
     return total / len(name_terms)
 
 
-def duplicate_candidates(
-    mandant_id: int, *, vorname: str, nachname: str, geburtsdatum: date, ausser: int | None = None
-) -> list[Person]:
-    """Persons of the Mandant who may be the same human: same birth date and a similar name,
-    or the same name with day and month of birth swapped (a common typing error).
-    """
-    same_day = Person.objects.filter(mandant_id=mandant_id, geburtsdatum=geburtsdatum).aktiv()
-    swapped = None
-    if geburtsdatum.day <= 12 and geburtsdatum.day != geburtsdatum.month:
-        swapped = geburtsdatum.replace(month=geburtsdatum.day, day=geburtsdatum.month)
-    candidates = list(same_day)
-    if swapped:
-        candidates += list(
-            Person.objects.filter(
-                mandant_id=mandant_id, geburtsdatum=swapped, nachname_suche=fold(nachname)
-            ).aktiv()
-        )
-    result = []
-    for person in candidates:
-        if person.pk == ausser:
-            continue
-        name_score = _score(person, [fold(nachname)]) if fold(nachname) else 0.0
-        vorname_score = _score(person, [fold(vorname)]) if fold(vorname) else 0.0
-        if name_score >= 0.75 and vorname_score >= 0.6:
-            result.append(person)
-        elif person.geburtsname and fold(person.geburtsname) == fold(nachname) and vorname_score >= 0.75:
-            result.append(person)
-    return result
-
-
 def search_summaries(user: User, treffer: list[Suchtreffer]) -> list[dict]:
     """Result rows with today's BG numbers and address: two queries for any number of hits.
 

@@ -50,7 +50,7 @@ def test_duplicate_check_shows_candidates_until_confirmed(variante, sachbearbeit
     daten = PersonDaten(**{**KRAUSE, **variante})
     with pytest.raises(MoeglicheDublette) as dublette:
         create_person(daten, acting_user=sachbearbeiterin_schulz)
-    assert dublette.value.kandidaten == [original]
+    assert [k.person for k in dublette.value.kandidaten] == [original]
     assert Person.objects.filter(nachname__startswith="Kraus").count() == 1
 
     person = create_person(daten, acting_user=sachbearbeiterin_schulz, dubletten_geprueft=True)
@@ -71,7 +71,7 @@ def test_no_duplicate_for_other_people_or_other_mandant(
     # Nora's Mandant has its own Karl Krause; ours must not be offered to her.
     with pytest.raises(MoeglicheDublette) as dublette:
         create_person(PersonDaten(**KRAUSE), acting_user=nachbar_nora)
-    assert [k.mandant_id for k in dublette.value.kandidaten] == [nachbar_nora.mandant_id]
+    assert [k.person.mandant_id for k in dublette.value.kandidaten] == [nachbar_nora.mandant_id]
 
 
 def test_birth_date_in_the_future_is_refused(sachbearbeiterin_schulz):
@@ -207,3 +207,49 @@ def test_leistungsbezug_keeps_its_start_while_uninterrupted(sachbearbeiterin_sch
         ).count()
         == 4
     )
+
+
+SCHMIDT = dict(vorname="Susanne", nachname="Schmidt", geburtsdatum=datetime.date(1964, 3, 7), geschlecht="w")
+
+
+@pytest.mark.parametrize(
+    ("vorhanden", "neu", "grund"),
+    [
+        # Issue 8, defect 5: a similar name and swapped day/month together were created silently.
+        ({}, dict(nachname="Schmid", geburtsdatum=datetime.date(1964, 7, 3)), "Tag und Monat vertauscht"),
+        ({}, dict(nachname="Schmitt", geburtsdatum=datetime.date(1964, 3, 17)), "eine Ziffer"),
+        ({}, dict(vorname="Susane", geburtsdatum=datetime.date(1946, 3, 7)), "Ziffern vertauscht"),
+        # Married since: the stored Geburtsname is the new entry's surname, with swapped dates too.
+        (
+            dict(nachname="Weber", geburtsname="Schmidt"),
+            dict(nachname="Schmid", geburtsdatum=datetime.date(1964, 7, 3)),
+            "Geburtsname",
+        ),
+        (dict(nachname="Weber"), dict(geburtsname="Weber", nachname="Schulze"), "Geburtsname"),
+    ],
+)
+def test_duplicate_check_catches_similar_name_with_swapped_or_near_birth_date(
+    vorhanden, neu, grund, sachbearbeiterin_schulz
+):
+    original = create_person(PersonDaten(**{**SCHMIDT, **vorhanden}), acting_user=sachbearbeiterin_schulz)
+    with pytest.raises(MoeglicheDublette) as dublette:
+        create_person(PersonDaten(**{**SCHMIDT, **neu}), acting_user=sachbearbeiterin_schulz)
+    [hinweis] = dublette.value.kandidaten
+    assert hinweis.person == original
+    assert grund in " ".join(hinweis.gruende)
+    assert 50 <= hinweis.prozent <= 100
+    assert Person.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "anderer",
+    [
+        dict(geburtsdatum=datetime.date(1980, 3, 7)),  # same name, unrelated birth date
+        dict(vorname="Sabine", nachname="Schulz", geburtsdatum=datetime.date(1964, 7, 3)),  # other name
+        dict(vorname="Thomas", geburtsdatum=datetime.date(1964, 3, 7)),  # same day, another first name
+    ],
+)
+def test_duplicate_check_leaves_other_people_alone(anderer, sachbearbeiterin_schulz):
+    create_person(PersonDaten(**SCHMIDT), acting_user=sachbearbeiterin_schulz)
+    create_person(PersonDaten(**{**SCHMIDT, **anderer}), acting_user=sachbearbeiterin_schulz)
+    assert Person.objects.count() == 2

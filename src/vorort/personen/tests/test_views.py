@@ -292,8 +292,9 @@ def test_duplicate_check_shows_candidates_and_needs_confirmation(client, sachbea
     antwort = client.post(reverse("personen:neu"), daten)
     html = antwort.content.decode()
     assert antwort.status_code == 200
-    assert [p.pk for p in antwort.context["kandidaten"]] == [krause(bg_krause).pk]
+    assert [h.person.pk for h in antwort.context["kandidaten"]] == [krause(bg_krause).pk]
     assert krause(bg_krause).kundennummer in html
+    assert "Nachname klingt gleich (Krauze / Krause)" in html and "Geburtsdatum gleich" in html
     assert "Ich habe die möglichen Dubletten geprüft; es ist eine andere Person." in html
     assert 'value="Krauze"' in html
     assert not Person.objects.filter(nachname="Krauze").exists()
