@@ -273,7 +273,8 @@ class AuditEvent(models.Model):
         ADRESSE_GEAENDERT = 105, _("Anschrift geändert")
         BANKVERBINDUNG_GEAENDERT = 106, _("Bankverbindung geändert")
         DUBLETTE_BESTAETIGT = 107, _("Mögliche Dublette geprüft und trotzdem angelegt")
-        # 108-119 reserved
+        ZUSAMMENFUEHRUNG_RUECKGAENGIG = 108, _("Zusammenführung rückgängig gemacht")
+        # 109-119 reserved
         BG_ANGELEGT = 121, _("Bedarfsgemeinschaft angelegt")
         BG_GEAENDERT = 122, _("Bedarfsgemeinschaft geändert")
         BG_GELESEN = 123, _("BG-Akte geöffnet")

@@ -345,26 +345,50 @@ def change_zustaendigkeit(
     return bg
 
 
+# What a merge moves from the dissolved person to the kept one (related names on `Person`).
+# Decisions of `leistung` (Antrag, Bewilligung, Zahlung) keep naming the person they were made
+# for; the dissolved row stays and points to the kept one, so they remain resolvable.
+ZUSAMMENFUEHRUNG_VERSCHIEBT = (
+    "mitgliedschaften",
+    "adressen",
+    "bankverbindungen",
+    "beschaeftigungen",
+    "dokumente",
+)
+
+
 @transaction.atomic(durable=True)
 def merge_persons(behalten: Person, aufloesen: Person, *, acting_user: User, grund: str) -> Person:
-    """Merge a duplicate into the person to keep.
+    """Merge a duplicate into the person to keep; the caller chose which one survives.
 
     Memberships, addresses, bank accounts, employments and documents move to `behalten`;
     `aufloesen` stays as a row pointing to it (`zusammengefuehrt_in`), so history and audit
-    references remain resolvable.
+    references remain resolvable. The audit event names every moved row, so `undo_merge` can
+    move exactly these back.
     """
     require_permission(acting_user, "personen.merge_person", "Personen zusammenzuführen")
     if behalten.pk == aufloesen.pk:
         raise ValidationError("Eine Person kann nicht mit sich selbst zusammengeführt werden.")
     if {behalten.mandant_id, aufloesen.mandant_id} != {acting_user.mandant_id}:
         raise NotAllowed("Nur Personen Ihres Jobcenters können zusammengeführt werden.")
-    if aufloesen.zusammengefuehrt_in_id:
-        raise ValidationError("Diese Person wurde bereits zusammengeführt.")
+    gesperrt = {
+        p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[behalten.pk, aufloesen.pk])
+    }
+    behalten, aufloesen = gesperrt[behalten.pk], gesperrt[aufloesen.pk]
+    for person in (aufloesen, behalten):
+        if person.zusammengefuehrt_in_id:
+            raise ValidationError(
+                f"{person.name} ({person.kundennummer}) wurde bereits mit einer anderen Person "
+                "zusammengeführt."
+            )
     if not grund.strip():
         raise ValidationError({"grund": "Bitte geben Sie den Grund der Zusammenführung an."})
-    moved = {}
-    for related in ("mitgliedschaften", "adressen", "bankverbindungen", "beschaeftigungen", "dokumente"):
-        moved[related] = getattr(aufloesen, related).update(person=behalten)
+    _refuse_overlapping_memberships(behalten, aufloesen)
+    verschoben = {}
+    for related in ZUSAMMENFUEHRUNG_VERSCHIEBT:
+        zeilen = getattr(aufloesen, related).all()
+        verschoben[related] = sorted(zeilen.values_list("pk", flat=True))
+        zeilen.update(person=behalten)
     aufloesen.zusammengefuehrt_in = behalten
     aufloesen.save(update_fields=["zusammengefuehrt_in"])
     record_event(
@@ -374,11 +398,94 @@ def merge_persons(behalten: Person, aufloesen: Person, *, acting_user: User, gru
         details={
             "aufgeloest": aufloesen.pk,
             "kundennummer_aufgeloest": aufloesen.kundennummer,
-            "verschoben": moved,
+            "kundennummer_fortgefuehrt": behalten.kundennummer,
+            "verschoben": verschoben,
             "grund": grund.strip(),
         },
     )
     return behalten
+
+
+def _refuse_overlapping_memberships(behalten: Person, aufloesen: Person) -> None:
+    """One human is in one BG at a time: overlapping memberships must be sorted out first."""
+    ende = date.max
+    for m in aufloesen.mitgliedschaften.select_related("bedarfsgemeinschaft"):
+        for n in behalten.mitgliedschaften.select_related("bedarfsgemeinschaft"):
+            if m.gueltig_ab <= (n.gueltig_bis or ende) and n.gueltig_ab <= (m.gueltig_bis or ende):
+                raise ValidationError(
+                    f"Beide Einträge sind zur selben Zeit Mitglied einer Bedarfsgemeinschaft "
+                    f"({m.bedarfsgemeinschaft.nummer} ab {m.gueltig_ab:%d.%m.%Y} und "
+                    f"{n.bedarfsgemeinschaft.nummer} ab {n.gueltig_ab:%d.%m.%Y}). Bitte beenden Sie zuerst "
+                    "die Mitgliedschaft des aufzulösenden Eintrags, dann führen Sie zusammen."
+                )
+
+
+def merge_event_of(aufgeloest: Person) -> AuditEvent | None:
+    """The audit event of the merge that dissolved this person (None if it is not merged)."""
+    if not aufgeloest.zusammengefuehrt_in_id:
+        return None
+    return (
+        AuditEvent.objects.filter(
+            mandant_id=aufgeloest.mandant_id,
+            typ=AuditEvent.Typ.PERSONEN_ZUSAMMENGEFUEHRT,
+            person_id=aufgeloest.zusammengefuehrt_in_id,
+            details__aufgeloest=aufgeloest.pk,
+        )
+        .order_by("-seq")
+        .first()
+    )
+
+
+@transaction.atomic(durable=True)
+def undo_merge(aufgeloest: Person, *, acting_user: User, grund: str) -> Person:
+    """Undo a merge from its audit event: the rows it moved go back, the person is active again.
+
+    Rows added to the kept person after the merge stay there. A kept person that was itself
+    merged later must be separated first (the rows may have moved on).
+    """
+    require_permission(acting_user, "personen.merge_person", "Zusammenführungen rückgängig zu machen")
+    if aufgeloest.mandant_id != acting_user.mandant_id:
+        raise NotAllowed("Nur Personen Ihres Jobcenters können getrennt werden.")
+    aufgeloest = Person.objects.select_for_update().get(pk=aufgeloest.pk)
+    if not aufgeloest.zusammengefuehrt_in_id:
+        raise ValidationError(f"{aufgeloest.name} ({aufgeloest.kundennummer}) ist nicht zusammengeführt.")
+    if not grund.strip():
+        raise ValidationError(
+            {"grund": "Bitte geben Sie an, warum die Zusammenführung rückgängig gemacht wird."}
+        )
+    behalten = Person.objects.select_for_update().get(pk=aufgeloest.zusammengefuehrt_in_id)
+    if behalten.zusammengefuehrt_in_id:
+        raise ValidationError(
+            f"{behalten.name} ({behalten.kundennummer}) wurde danach selbst zusammengeführt. "
+            "Bitte machen Sie zuerst diese spätere Zusammenführung rückgängig."
+        )
+    event = merge_event_of(aufgeloest)
+    verschoben = event.details.get("verschoben", {}) if event else {}
+    if event is None or any(not isinstance(ids, list) for ids in verschoben.values()):
+        raise ValidationError(
+            "Das Protokoll dieser Zusammenführung nennt die verschobenen Einträge nicht; "
+            "sie kann nicht automatisch rückgängig gemacht werden."
+        )
+    zurueck = {}
+    for related in ZUSAMMENFUEHRUNG_VERSCHIEBT:
+        zeilen = getattr(behalten, related).filter(pk__in=verschoben.get(related, []))
+        zurueck[related] = sorted(zeilen.values_list("pk", flat=True))
+        zeilen.update(person=aufgeloest)
+    aufgeloest.zusammengefuehrt_in = None
+    aufgeloest.save(update_fields=["zusammengefuehrt_in"])
+    record_event(
+        AuditEvent.Typ.ZUSAMMENFUEHRUNG_RUECKGAENGIG,
+        acting_user=acting_user,
+        person_id=aufgeloest.pk,
+        details={
+            "fortgefuehrt": behalten.pk,
+            "kundennummer_fortgefuehrt": behalten.kundennummer,
+            "zusammenfuehrung_seq": event.seq,
+            "zurueck": zurueck,
+            "grund": grund.strip(),
+        },
+    )
+    return aufgeloest
 
 
 @transaction.atomic

@@ -61,6 +61,7 @@ def _stammdaten(user: User, person: Person) -> dict:
         "beschaeftigungen": list(person.beschaeftigungen.order_by("-gueltig_ab")),
         "darf_aendern": user.has_perm("personen.change_person"),
         "darf_zusammenfuehren": user.has_perm("personen.merge_person"),
+        "zusammengefuehrte": list(person.zusammengefuehrte.order_by("pk")),
     }
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from vorort.core.forms import KernFormMixin, datumsfeld
 from vorort.personen.models import Arbeitsmarktstatus, Geschlecht
+from vorort.personen.normalize import kundennummer
 from vorort.personen.templatetags.personen import datum_de
 from vorort.personen.validators import normalize_iban, validate_iban
 
@@ -129,18 +130,35 @@ class BankverbindungForm(KernFormMixin, forms.Form):
         return iban
 
 
-class ZusammenfuehrenForm(KernFormMixin, forms.Form):
+class DubletteWaehlenForm(KernFormMixin, forms.Form):
     kundennummer = forms.CharField(
-        label="Kundennummer der doppelt angelegten Person",
+        label="Kundennummer des anderen Eintrags",
         max_length=20,
-        help_text="Diese Person wird aufgelöst; ihre Daten gehen auf die Person dieser Akte über.",
-        validators=[
-            RegexValidator(
-                r"^[Kk]\d{4,}$",
-                "Eine Kundennummer beginnt mit K und hat mindestens 4 Ziffern, z. B. K000000123.",
+        help_text="mit oder ohne K, z. B. K100000017 oder 100000017",
+        error_messages=_pflicht("die Kundennummer des anderen Eintrags"),
+    )
+
+    def clean_kundennummer(self) -> str:
+        nummer = kundennummer(self.cleaned_data["kundennummer"])
+        if nummer is None:
+            raise forms.ValidationError(
+                "Eine Kundennummer hat neun Ziffern, mit oder ohne K davor, z. B. K100000017."
             )
-        ],
-        error_messages=_pflicht("die Kundennummer der doppelt angelegten Person"),
+        return nummer
+
+
+class ZusammenfuehrenForm(KernFormMixin, forms.Form):
+    """Which of two records survives, and why they are merged; `bestaetigt` is the second step."""
+
+    behalten = forms.TypedChoiceField(
+        label="Welcher Eintrag wird fortgeführt?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="Der andere Eintrag wird aufgelöst; seine Daten gehen auf den fortgeführten über.",
+        error_messages={
+            "required": "Bitte wählen Sie, welcher Eintrag fortgeführt wird.",
+            "invalid_choice": "Bitte wählen Sie einen der beiden Einträge.",
+        },
     )
     grund = forms.CharField(
         label="Grund der Zusammenführung",
@@ -151,5 +169,18 @@ class ZusammenfuehrenForm(KernFormMixin, forms.Form):
     )
     bestaetigt = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def clean_kundennummer(self) -> str:
-        return self.cleaned_data["kundennummer"].strip().upper()
+    def __init__(self, *args, personen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["behalten"].choices = [
+            (p.pk, f"{p.vorname} {p.nachname}, {p.kundennummer}") for p in personen
+        ]
+
+
+class TrennenForm(KernFormMixin, forms.Form):
+    grund = forms.CharField(
+        label="Warum wird die Zusammenführung rückgängig gemacht?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="z. B. „Zwillinge, versehentlich zusammengeführt“",
+        error_messages=_pflicht("den Grund"),
+    )

@@ -24,3 +24,17 @@ def phonetik(text: str) -> str:
     if not words:
         return ""
     return " ".join(code for _word, code in cologne_phonetics.encode(words) if code)
+
+
+_KUNDENNUMMER = re.compile(r"^K?(\d{4,9})$", re.IGNORECASE)
+
+
+def kundennummer(text: str) -> str | None:
+    """The stored form of a Kundennummer, with or without its letter: "100000017" -> "K100000017".
+
+    Shorter numbers are padded to the nine digits every Kundennummer has (K + 8 digits + check
+    digit); anything else is not a Kundennummer (None).
+    """
+    if m := _KUNDENNUMMER.match(text.strip()):
+        return f"K{m[1]:0>9}"
+    return None

@@ -17,8 +17,9 @@ from django.utils import timezone
 from vorort.core.audit import record_event
 from vorort.core.exceptions import NotFound
 from vorort.core.models import AuditEvent, User
+from vorort.personen.dubletten import Dublettenhinweis, duplicate_candidates
 from vorort.personen.models import Adresse, Bedarfsgemeinschaft, Mitgliedschaft, Person
-from vorort.personen.normalize import fold, phonetik
+from vorort.personen.normalize import fold, kundennummer, phonetik
 
 SUCHE_MAX_TREFFER = 50
 _KANDIDATEN_MAX = 300
@@ -170,6 +171,85 @@ def _score(person: Person, name_terms: list[str], term_codes: list[str] | None =
             return 0.0
         total += best
     return total / len(name_terms)
+
+
+def person_by_kundennummer(user: User, text: str) -> Person | None:
+    """The active person with this Kundennummer (letter optional) if the user may see them."""
+    nummer = kundennummer(text)
+    if nummer is None:
+        return None
+    return Person.objects.visible_to(user).aktiv().filter(kundennummer=nummer).first()
+
+
+def likely_duplicates(user: User, person: Person) -> list[Dublettenhinweis]:
+    """Other records that may be this person (the duplicate check), as far as the user may see them."""
+    hinweise = duplicate_candidates(
+        person.mandant_id,
+        vorname=person.vorname,
+        nachname=person.nachname,
+        geburtsdatum=person.geburtsdatum,
+        geburtsname=person.geburtsname,
+        ausser=person.pk,
+    )
+    sichtbar = set(
+        Person.objects.visible_to(user)
+        .filter(pk__in=[h.person.pk for h in hinweise])
+        .values_list("pk", flat=True)
+    )
+    return [h for h in hinweise if h.person.pk in sichtbar]
+
+
+@dataclass(frozen=True)
+class Zusammenfuehrungsseite:
+    """One of the two records on the merge screen: what it holds today and how much history."""
+
+    person: Person
+    adresse: Adresse | None
+    bankverbindungen: list
+    mitgliedschaften: list[Mitgliedschaft]
+    anzahl: dict[str, int]
+
+    @property
+    def umfang(self) -> int:
+        return sum(self.anzahl.values())
+
+
+_VERLAUF = {
+    "mitgliedschaften": "BG-Mitgliedschaften",
+    "adressen": "Anschriften",
+    "bankverbindungen": "Bankverbindungen",
+    "beschaeftigungen": "Beschäftigungen",
+    "dokumente": "Dokumente",
+}
+
+
+def merge_sides(user: User, *personen: Person) -> list[Zusammenfuehrungsseite]:
+    """Both records of a merge, side by side, for persons the caller already accessed.
+
+    The record more likely to be the real one comes first: in a BG today, more history, older.
+    """
+    heute = timezone.localdate()
+    seiten = []
+    for person in personen:
+        adressen = list(person.adressen.gueltig_am(heute).order_by("-gueltig_ab")[:1])
+        seiten.append(
+            Zusammenfuehrungsseite(
+                person=person,
+                adresse=adressen[0] if adressen else None,
+                bankverbindungen=list(person.bankverbindungen.gueltig_am(heute).order_by("-gueltig_ab")),
+                mitgliedschaften=list(bgs_of_person(user, person)),
+                anzahl={label: getattr(person, related).count() for related, label in _VERLAUF.items()},
+            )
+        )
+    return sorted(
+        seiten,
+        key=lambda s: (
+            not any(m.gueltig_bis is None or m.gueltig_bis >= heute for m in s.mitgliedschaften),
+            -s.umfang,
+            s.person.erstellt_am,
+            s.person.pk,
+        ),
+    )
 
 
 def search_summaries(user: User, treffer: list[Suchtreffer]) -> list[dict]:

@@ -21,8 +21,10 @@ from vorort.personen.akte_tabs import bg_tabs, person_tabs
 from vorort.personen.forms import (
     AdresseForm,
     BankverbindungForm,
+    DubletteWaehlenForm,
     PersonAendernForm,
     PersonNeuForm,
+    TrennenForm,
     ZusammenfuehrenForm,
 )
 from vorort.personen.models import Mitgliedschaft, Person
@@ -30,6 +32,9 @@ from vorort.personen.selectors import (
     access_bg_by_id,
     access_person_by_id,
     bgs_of_person,
+    likely_duplicates,
+    merge_sides,
+    person_by_kundennummer,
     search_persons,
     search_summaries,
 )
@@ -216,47 +221,96 @@ def bankverbindung_neu(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @permission_required("personen.merge_person", raise_exception=True)
-@require_http_methods(["GET", "POST"])
 def zusammenfuehren(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Two steps: enter the duplicate's Kundennummer and a reason, then confirm on a page showing both."""
-    behalten = access_person_by_id(request.user, person_id, zweck="Zusammenführung")
-    form = ZusammenfuehrenForm(request.POST or None)
-    aufloesen = None
+    """Step 1: choose the other record, from the likely duplicates or by its Kundennummer."""
+    akte = access_person_by_id(request.user, person_id, zweck="Zusammenführung")
+    form = DubletteWaehlenForm(request.GET or None)
+    if form.is_valid():
+        andere = person_by_kundennummer(request.user, form.cleaned_data["kundennummer"])
+        if andere is None:
+            form.add_error(
+                "kundennummer",
+                f"Keine Person mit der Kundennummer {form.cleaned_data['kundennummer']} gefunden, "
+                "oder sie liegt nicht in Ihrer Zuständigkeit. Bitte prüfen Sie die Nummer.",
+            )
+        elif andere.pk == akte.pk:
+            form.add_error(
+                "kundennummer",
+                "Das ist die Kundennummer dieser Akte. "
+                "Bitte geben Sie die Kundennummer des anderen Eintrags ein.",
+            )
+        else:
+            return redirect("personen:zusammenfuehren_vergleich", person_id=akte.pk, andere_id=andere.pk)
+    return render(
+        request,
+        "personen/zusammenfuehren_waehlen.html",
+        {"person": akte, "form": form, "kandidaten": likely_duplicates(request.user, akte)},
+    )
+
+
+@login_required
+@permission_required("personen.merge_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def zusammenfuehren_vergleich(request: HttpRequest, person_id: int, andere_id: int) -> HttpResponse:
+    """Step 2 and 3: both records side by side, choose the survivor and the reason, then confirm."""
+    akte = access_person_by_id(request.user, person_id, zweck="Zusammenführung")
+    andere = access_person_by_id(request.user, andere_id, zweck="Zusammenführung")
+    if akte.pk == andere.pk:
+        raise Http404("Eine Person kann nicht mit sich selbst zusammengeführt werden.")
+    seiten = merge_sides(request.user, akte, andere)
+    form = ZusammenfuehrenForm(
+        request.POST or None, personen=[s.person for s in seiten], initial={"behalten": seiten[0].person.pk}
+    )
+    bestaetigen = False
     if request.method == "POST" and form.is_valid():
-        aufloesen = _dublette(request.user, behalten, form)
-        if aufloesen is not None and form.cleaned_data["bestaetigt"]:
+        behalten, aufloesen = (akte, andere) if form.cleaned_data["behalten"] == akte.pk else (andere, akte)
+        if not form.cleaned_data["bestaetigt"]:
+            bestaetigen = True
+        else:
             try:
                 actions.merge_persons(
                     behalten, aufloesen, acting_user=request.user, grund=form.cleaned_data["grund"]
                 )
             except ValidationError as fehler:
                 apply_validation_errors(form, fehler)
-                aufloesen = None
             else:
                 messages.success(
-                    request, f"{aufloesen.kundennummer} wurde in {behalten.kundennummer} zusammengeführt."
+                    request,
+                    f"{aufloesen.kundennummer} wurde in {behalten.kundennummer} zusammengeführt. "
+                    "Die Zusammenführung kann in der aufgelösten Akte rückgängig gemacht werden.",
                 )
                 return redirect("personen:person", person_id=behalten.pk)
     return render(
-        request, "personen/zusammenfuehren.html", {"form": form, "behalten": behalten, "aufloesen": aufloesen}
+        request,
+        "personen/zusammenfuehren.html",
+        {"person": akte, "seiten": seiten, "form": form, "bestaetigen": bestaetigen},
     )
 
 
-def _dublette(user: User, behalten: Person, form: ZusammenfuehrenForm) -> Person | None:
-    kundennummer = form.cleaned_data["kundennummer"]
-    treffer = search_persons(user, kundennummer)
-    if not treffer:
-        form.add_error(
-            "kundennummer",
-            f"Keine Person mit der Kundennummer {kundennummer} gefunden, oder sie liegt "
-            "nicht in Ihrer Zuständigkeit. Bitte prüfen Sie die Nummer.",
-        )
-        return None
-    if treffer[0].person.pk == behalten.pk:
-        form.add_error(
-            "kundennummer",
-            "Das ist die Kundennummer dieser Akte. Bitte geben Sie die Kundennummer "
-            "der doppelt angelegten Person ein.",
-        )
-        return None
-    return access_person_by_id(user, treffer[0].person.pk, zweck="Zusammenführung")
+@login_required
+@permission_required("personen.merge_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def zusammenfuehrung_rueckgaengig(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Undo the merge that dissolved this person, from its audit event."""
+    akte = access_person_by_id(request.user, person_id, zweck="Zusammenführung rückgängig machen")
+    if not akte.zusammengefuehrt_in_id:
+        messages.info(request, "Diese Person ist nicht zusammengeführt.")
+        return redirect("personen:person", person_id=akte.pk)
+    form = TrennenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.undo_merge(akte, acting_user=request.user, grund=form.cleaned_data["grund"])
+        except ValidationError as fehler:
+            apply_validation_errors(form, fehler)
+        else:
+            messages.success(
+                request,
+                f"Die Zusammenführung wurde rückgängig gemacht; {akte.kundennummer} ist wieder "
+                "eine eigene Akte.",
+            )
+            return redirect("personen:person", person_id=akte.pk)
+    return render(
+        request,
+        "personen/zusammenfuehrung_rueckgaengig.html",
+        {"person": akte, "form": form, "ereignis": actions.merge_event_of(akte)},
+    )

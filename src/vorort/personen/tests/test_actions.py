@@ -12,9 +12,11 @@ from vorort.core.models import AuditEvent
 from vorort.personen.actions import (
     MoeglicheDublette,
     PersonDaten,
+    change_adresse,
     change_bankverbindung,
     create_person,
     merge_persons,
+    undo_merge,
     update_person,
 )
 from vorort.personen.models import Person
@@ -253,3 +255,62 @@ def test_duplicate_check_leaves_other_people_alone(anderer, sachbearbeiterin_sch
     create_person(PersonDaten(**SCHMIDT), acting_user=sachbearbeiterin_schulz)
     create_person(PersonDaten(**{**SCHMIDT, **anderer}), acting_user=sachbearbeiterin_schulz)
     assert Person.objects.count() == 2
+
+
+def test_undo_merge_moves_back_exactly_what_the_merge_moved(sachbearbeiterin_schulz, bg_krause):
+    original = bg_krause.mitgliedschaften.get().person
+    dublette = create_person(
+        PersonDaten(**{**KRAUSE, "nachname": "Kraus"}),
+        acting_user=sachbearbeiterin_schulz,
+        dubletten_geprueft=True,
+    )
+    konto = change_bankverbindung(
+        dublette,
+        iban="DE89370400440532013000",
+        kontoinhaber="Karl Kraus",
+        gueltig_ab=datetime.date(2026, 1, 1),
+        acting_user=sachbearbeiterin_schulz,
+    )
+    merge_persons(original, dublette, acting_user=sachbearbeiterin_schulz, grund="doppelt")
+    merge = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSONEN_ZUSAMMENGEFUEHRT)
+    assert merge.details["verschoben"]["bankverbindungen"] == [konto.pk]
+    # After the merge the caseworker records a new address on the kept person: it stays there.
+    neue_adresse = change_adresse(
+        original,
+        strasse="Domstraße",
+        hausnummer="1",
+        plz="06217",
+        ort="Merseburg",
+        gueltig_ab=datetime.date(2026, 11, 1),
+        acting_user=sachbearbeiterin_schulz,
+    )
+
+    with pytest.raises(ValidationError):
+        undo_merge(dublette, acting_user=sachbearbeiterin_schulz, grund=" ")
+    undo_merge(dublette, acting_user=sachbearbeiterin_schulz, grund="Vater und Sohn")
+
+    dublette.refresh_from_db()
+    assert dublette.zusammengefuehrt_in is None
+    assert list(dublette.bankverbindungen.all()) == [konto]
+    assert list(original.adressen.all()) == [neue_adresse]
+    assert original.mitgliedschaften.get().bedarfsgemeinschaft == bg_krause
+    event = AuditEvent.objects.get(typ=AuditEvent.Typ.ZUSAMMENFUEHRUNG_RUECKGAENGIG)
+    assert event.person_id == dublette.pk
+    assert event.details["zusammenfuehrung_seq"] == merge.seq
+    assert event.details["zurueck"]["bankverbindungen"] == [konto.pk]
+    with pytest.raises(ValidationError, match="nicht zusammengeführt"):
+        undo_merge(dublette, acting_user=sachbearbeiterin_schulz, grund="nochmal")
+
+
+def test_merge_refuses_two_records_in_bgs_at_the_same_time(sachbearbeiterin_schulz, bg_krause, testkreis):
+    from vorort.personen.tests.factories import MitgliedschaftFactory
+
+    original = bg_krause.mitgliedschaften.get().person
+    andere_bg = MitgliedschaftFactory(
+        bedarfsgemeinschaft__mandant=testkreis, person__vorname="Karl", person__nachname="Kraus"
+    )
+    with pytest.raises(ValidationError, match="zur selben Zeit Mitglied"):
+        merge_persons(original, andere_bg.person, acting_user=sachbearbeiterin_schulz, grund="doppelt")
+    andere_bg.person.refresh_from_db()
+    assert andere_bg.person.zusammengefuehrt_in is None
+    assert not AuditEvent.objects.filter(typ=AuditEvent.Typ.PERSONEN_ZUSAMMENGEFUEHRT).exists()

@@ -223,8 +223,9 @@ def test_person_page_queries_do_not_grow(
             )
         # session, user, OTP device, permissions (user, groups), team ids, person, read event (Mandant,
         # savepoint, chain head, insert, head update, release), current BG, addresses, bank accounts,
-        # employments, the header's roles, session save (savepoint, update, release)
-        with django_assert_num_queries(21) as erfasst:
+        # employments, records merged into this one, the header's roles, session save (savepoint,
+        # update, release)
+        with django_assert_num_queries(22) as erfasst:
             client.get(reverse("personen:person", args=[person.pk]))
         counts.append(len(erfasst.captured_queries))
     assert counts[0] == counts[1]
@@ -389,36 +390,115 @@ def test_edit_master_data(client, sachbearbeiterin_schulz, bg_krause):
     assert event.details["neu"] == {"vorname": "Karl-Heinz"}
 
 
-def test_merge_flow_confirms_then_merges_and_records(client, teamleitung_weber, bg_krause, testkreis):
+def test_merge_started_from_the_duplicate_keeps_the_chosen_record(client, sachbearbeiterin_schulz, bg_krause):
+    """Issue 8, defect 5: started from the duplicate, the merge kept the duplicate and dissolved
+    the real record. Now both are compared side by side and the user chooses the survivor."""
+    original = krause(bg_krause)
+    anmelden(client, sachbearbeiterin_schulz)
+    client.post(
+        reverse("personen:neu"),
+        {
+            **GUELTIG,
+            "vorname": "Karl",
+            "nachname": "Kraus",
+            "geburtsdatum": "05.04.1979",
+            "geschlecht": "m",
+            "dubletten_geprueft": "on",
+        },
+    )
+    doppelt = Person.objects.get(nachname="Kraus")
+
+    # Step 1, from the duplicate's file: the duplicate check offers the real record.
+    antwort = client.get(reverse("personen:zusammenfuehren", args=[doppelt.pk]))
+    assert [h.person for h in antwort.context["kandidaten"]] == [original]
+    vergleich = reverse("personen:zusammenfuehren_vergleich", args=[doppelt.pk, original.pk])
+    assert vergleich in antwort.content.decode()
+    antwort = client.get(
+        reverse("personen:zusammenfuehren", args=[doppelt.pk]), {"kundennummer": "999999999"}
+    )
+    assert "Keine Person mit der Kundennummer K999999999 gefunden" in antwort.content.decode()
+    antwort = client.get(
+        reverse("personen:zusammenfuehren", args=[doppelt.pk]), {"kundennummer": original.kundennummer[1:]}
+    )
+    assert antwort["Location"] == vergleich
+
+    # Step 2: side by side; the record in a BG is suggested to survive.
+    antwort = client.get(vergleich)
+    html = antwort.content.decode()
+    assert [s.person for s in antwort.context["seiten"]] == [original, doppelt]
+    assert antwort.context["form"].initial["behalten"] == original.pk
+    assert "15088BG0000042" in html and original.kundennummer in html and doppelt.kundennummer in html
+    assert "Welcher Eintrag wird fortgeführt?" in html
+
+    antwort = client.post(vergleich, {"grund": "doppelt angelegt"})
+    assert "Bitte wählen Sie, welcher Eintrag fortgeführt wird." in antwort.content.decode()
+
+    # Step 3: the confirmation names survivor and dissolved record; nothing is merged yet.
+    antwort = client.post(vergleich, {"behalten": original.pk, "grund": "doppelt angelegt"})
+    html = antwort.content.decode()
+    assert "Zusammenführung bestätigen" in html
+    assert f"<strong>Wird fortgeführt:</strong> Karl Krause, {original.kundennummer}" in html
+    assert f"<strong>Wird aufgelöst:</strong> Karl Kraus, {doppelt.kundennummer}" in html
+    doppelt.refresh_from_db()
+    assert doppelt.zusammengefuehrt_in is None
+
+    antwort = client.post(
+        vergleich, {"behalten": original.pk, "grund": "doppelt angelegt", "bestaetigt": "on"}
+    )
+    assert antwort["Location"] == reverse("personen:person", args=[original.pk])
+    doppelt.refresh_from_db()
+    original.refresh_from_db()
+    assert doppelt.zusammengefuehrt_in == original and original.zusammengefuehrt_in is None
+    assert original.mitgliedschaften.get().bedarfsgemeinschaft == bg_krause
+    event = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSONEN_ZUSAMMENGEFUEHRT)
+    assert (event.acting_user, event.person_id) == (sachbearbeiterin_schulz, original.pk)
+    assert event.details["aufgeloest"] == doppelt.pk and event.details["grund"] == "doppelt angelegt"
+
+    # The dissolved record offers the undo, apart from the everyday actions.
+    html = client.get(reverse("personen:person", args=[doppelt.pk])).content.decode()
+    assert "Zusammenführung rückgängig machen" in html and "Stammdaten ändern" not in html
+    antwort = client.post(reverse("personen:zusammenfuehrung_rueckgaengig", args=[doppelt.pk]), {"grund": ""})
+    assert "Bitte geben Sie den Grund ein." in antwort.content.decode()
+    antwort = client.post(
+        reverse("personen:zusammenfuehrung_rueckgaengig", args=[doppelt.pk]), {"grund": "doch zwei Personen"}
+    )
+    assert antwort["Location"] == reverse("personen:person", args=[doppelt.pk])
+    doppelt.refresh_from_db()
+    assert doppelt.zusammengefuehrt_in is None
+
+
+def test_merge_the_other_way_round_dissolves_the_file_it_started_from(
+    client, teamleitung_weber, bg_krause, testkreis
+):
     behalten = krause(bg_krause)
     doppelt = PersonFactory(
         mandant=testkreis, vorname="Karl", nachname="Krause", geburtsdatum=datetime.date(1979, 5, 4)
     )
     anmelden(client, teamleitung_weber)
-    url = reverse("personen:zusammenfuehren", args=[behalten.pk])
+    vergleich = reverse("personen:zusammenfuehren_vergleich", args=[behalten.pk, doppelt.pk])
+    client.post(vergleich, {"behalten": doppelt.pk, "grund": "Irrtum", "bestaetigt": "on"})
+    behalten.refresh_from_db()
+    assert behalten.zusammengefuehrt_in == doppelt
+    assert doppelt.mitgliedschaften.get().bedarfsgemeinschaft == bg_krause
 
-    antwort = client.post(url, {"kundennummer": "K999999999", "grund": "doppelt"})
-    assert "Keine Person mit der Kundennummer K999999999 gefunden" in antwort.content.decode()
-    antwort = client.post(url, {"kundennummer": behalten.kundennummer, "grund": "doppelt"})
-    assert "Das ist die Kundennummer dieser Akte" in antwort.content.decode()
 
-    antwort = client.post(url, {"kundennummer": doppelt.kundennummer.lower(), "grund": "doppelt angelegt"})
-    html = antwort.content.decode()
-    assert "Wird fortgeführt" in html and "Wird aufgelöst" in html
-    assert doppelt.kundennummer in html and behalten.kundennummer in html
-    doppelt.refresh_from_db()
-    assert doppelt.zusammengefuehrt_in is None
+def test_rare_actions_sit_apart_and_only_for_those_allowed(
+    client, sachbearbeiterin_schulz, bg_krause, testkreis
+):
+    from vorort.core.models import Rolle
+    from vorort.core.tests.factories import UserFactory
 
-    antwort = client.post(
-        url, {"kundennummer": doppelt.kundennummer, "grund": "doppelt angelegt", "bestaetigt": "on"}
-    )
-    assert antwort["Location"] == reverse("personen:person", args=[behalten.pk])
-    doppelt.refresh_from_db()
-    assert doppelt.zusammengefuehrt_in == behalten
-    event = AuditEvent.objects.get(typ=AuditEvent.Typ.PERSONEN_ZUSAMMENGEFUEHRT)
-    assert event.acting_user == teamleitung_weber
-    assert event.details["aufgeloest"] == doppelt.pk
-    assert event.details["grund"] == "doppelt angelegt"
+    anmelden(client, sachbearbeiterin_schulz)
+    html = client.get(reverse("personen:person", args=[krause(bg_krause).pk])).content.decode()
+    knopfleiste, selten = html.split('class="selten"')
+    assert "Stammdaten ändern" in knopfleiste and "Dublette zusammenführen" not in knopfleiste
+    assert "Selten benötigt" in selten and "Dublette zusammenführen" in selten
+
+    integration = UserFactory(mandant=testkreis, rollen=[Rolle.INTEGRATION], teams=[bg_krause.team])
+    client.logout()
+    anmelden(client, integration)
+    html = client.get(reverse("personen:person", args=[krause(bg_krause).pk])).content.decode()
+    assert "Dublette zusammenführen" not in html
 
 
 def test_merge_needs_the_permission(client, bg_krause, testkreis):
