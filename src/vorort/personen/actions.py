@@ -384,11 +384,7 @@ def merge_persons(behalten: Person, aufloesen: Person, *, acting_user: User, gru
     if not grund.strip():
         raise ValidationError({"grund": "Bitte geben Sie den Grund der Zusammenführung an."})
     _refuse_overlapping_memberships(behalten, aufloesen)
-    verschoben = {}
-    for related in ZUSAMMENFUEHRUNG_VERSCHIEBT:
-        zeilen = getattr(aufloesen, related).all()
-        verschoben[related] = sorted(zeilen.values_list("pk", flat=True))
-        zeilen.update(person=behalten)
+    verschoben = _move_rows(aufloesen, behalten)
     aufloesen.zusammengefuehrt_in = behalten
     aufloesen.save(update_fields=["zusammengefuehrt_in"])
     record_event(
@@ -404,6 +400,18 @@ def merge_persons(behalten: Person, aufloesen: Person, *, acting_user: User, gru
         },
     )
     return behalten
+
+
+def _move_rows(von: Person, nach: Person, *, nur: dict | None = None) -> dict[str, list[int]]:
+    """Move a person's rows (all, or only the ids listed per relation) and name the moved ids."""
+    bewegt = {}
+    for related in ZUSAMMENFUEHRUNG_VERSCHIEBT:
+        zeilen = getattr(von, related).all()
+        if nur is not None:
+            zeilen = zeilen.filter(pk__in=nur.get(related, []))
+        bewegt[related] = sorted(zeilen.values_list("pk", flat=True))
+        getattr(von, related).filter(pk__in=bewegt[related]).update(person=nach)
+    return bewegt
 
 
 def _refuse_overlapping_memberships(behalten: Person, aufloesen: Person) -> None:
@@ -466,11 +474,7 @@ def undo_merge(aufgeloest: Person, *, acting_user: User, grund: str) -> Person:
             "Das Protokoll dieser Zusammenführung nennt die verschobenen Einträge nicht; "
             "sie kann nicht automatisch rückgängig gemacht werden."
         )
-    zurueck = {}
-    for related in ZUSAMMENFUEHRUNG_VERSCHIEBT:
-        zeilen = getattr(behalten, related).filter(pk__in=verschoben.get(related, []))
-        zurueck[related] = sorted(zeilen.values_list("pk", flat=True))
-        zeilen.update(person=aufgeloest)
+    zurueck = _move_rows(behalten, aufgeloest, nur=verschoben)
     aufgeloest.zusammengefuehrt_in = None
     aufgeloest.save(update_fields=["zusammengefuehrt_in"])
     record_event(

@@ -130,6 +130,16 @@ class BankverbindungForm(KernFormMixin, forms.Form):
         return iban
 
 
+def _grundfeld(label: str, beispiel: str, was: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"z. B. „{beispiel}“",
+        error_messages=_pflicht(was),
+    )
+
+
 class DubletteWaehlenForm(KernFormMixin, forms.Form):
     kundennummer = forms.CharField(
         label="Kundennummer des anderen Eintrags",
@@ -160,12 +170,10 @@ class ZusammenfuehrenForm(KernFormMixin, forms.Form):
             "invalid_choice": "Bitte wählen Sie einen der beiden Einträge.",
         },
     )
-    grund = forms.CharField(
-        label="Grund der Zusammenführung",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="z. B. „doppelt angelegt bei Antragstellung am 02.03.2026“",
-        error_messages=_pflicht("den Grund der Zusammenführung"),
+    grund = _grundfeld(
+        "Grund der Zusammenführung",
+        "doppelt angelegt bei Antragstellung am 02.03.2026",
+        "den Grund der Zusammenführung",
     )
     bestaetigt = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -177,10 +185,8 @@ class ZusammenfuehrenForm(KernFormMixin, forms.Form):
 
 
 class TrennenForm(KernFormMixin, forms.Form):
-    grund = forms.CharField(
-        label="Warum wird die Zusammenführung rückgängig gemacht?",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="z. B. „Zwillinge, versehentlich zusammengeführt“",
-        error_messages=_pflicht("den Grund"),
+    grund = _grundfeld(
+        "Warum wird die Zusammenführung rückgängig gemacht?",
+        "Zwillinge, versehentlich zusammengeführt",
+        "den Grund",
     )
