@@ -1,11 +1,11 @@
 """The benefits app's contributions to other screens: the "Leistungen" tab of the BG's and the
-person's file, and the start page panel "Leistung: meine Aufgaben" (registered in `apps.ready`)."""
+person's file, and the start page panel "Leistung: Arbeitsvorrat" (registered in `apps.ready`)."""
 
 from __future__ import annotations
 
 from vorort.core.models import User
 from vorort.core.start_panels import Kachel, register
-from vorort.leistung.selectors import aufgabenzahlen_for_user, leistungen_for_bg
+from vorort.leistung.selectors import TEAM, aufgabenzahlen_for_user, leistungen_for_bg, zustaendigkeiten
 from vorort.personen.akte_tabs import AkteTab, register_bg_tab, register_person_tab
 from vorort.personen.models import Bedarfsgemeinschaft, Person
 
@@ -22,7 +22,7 @@ def _leistungen_der_person(user: User, person: Person) -> dict:
 
 
 def _aufgaben(user: User) -> dict:
-    return {"zahlen": aufgabenzahlen_for_user(user)}
+    return {"aufgaben": aufgabenzahlen_for_user(user), "team_label": dict(zustaendigkeiten(user))[TEAM]}
 
 
 def registrieren() -> None:
@@ -35,7 +35,7 @@ def registrieren() -> None:
     register(
         Kachel(
             "leistung_aufgaben",
-            "Leistung: meine Aufgaben",
+            "Leistung: Arbeitsvorrat",
             "leistung/kachel_aufgaben.html",
             zeigen=lambda user: user.has_perm("leistung.view_antrag"),
             kontext=_aufgaben,

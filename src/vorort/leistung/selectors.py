@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from vorort.core.audit import record_event
 from vorort.core.exceptions import NotFound
-from vorort.core.models import AuditEvent, User
+from vorort.core.models import AuditEvent, Rolle, Team, User
 from vorort.leistung.eingabe import plus_monate
 from vorort.leistung.models import (
     Antrag,
@@ -23,6 +25,8 @@ from vorort.leistung.models import (
     Zahlung,
     Zahlungsdatei,
 )
+from vorort.personen.models import Bedarfsgemeinschaft
+from vorort.personen.selectors import bg_kurznamen
 
 
 def access_antrag_by_id(user: User, antrag_id: int, *, zweck: str = "") -> Antrag:
@@ -136,19 +140,73 @@ def access_zahlungsdatei(user: User, zahllauf_id: int, nummer: int) -> Zahlungsd
         raise NotFound("Zahlungsdatei nicht gefunden.") from None
 
 
-@dataclass
-class Arbeitsvorrat:
-    offene_antraege: list[Antrag]
-    weiterbewilligung_faellig: list[Bewilligung]
-    freigaben: list[Bewilligung]
-    unterlagen_ueberfaellig: list[Unterlage]
+class Vorrat(models.TextChoices):
+    """The worklists of the benefits team (Arbeitsvorrat), one tab each."""
+
+    ANTRAEGE = "antraege", "Offene Anträge"
+    FREIGABEN = "freigaben", "Warten auf Freigabe"
+    WEITERBEWILLIGUNG = "weiterbewilligung", "Weiterbewilligung fällig"
+    UNTERLAGEN = "unterlagen", "Unterlagen über der Frist"
 
 
-def arbeitsvorrat_for_user(user: User, *, heute: date | None = None, limit: int = 50) -> Arbeitsvorrat:
-    """The four worklists of the benefits team, each limited to what the user may see."""
-    heute = heute or timezone.localdate()
+@dataclass(frozen=True)
+class Sortierung:
+    key: str
+    label: str
+    order_by: tuple[str, ...]
+
+
+#: The orders each list offers; the first is the default, most urgent first.
+SORTIERUNGEN: dict[Vorrat, tuple[Sortierung, ...]] = {
+    Vorrat.ANTRAEGE: (
+        Sortierung(
+            "dringlichkeit",
+            "Dringlichkeit: Erstanträge zuerst, dann nach Leistungsbeginn",
+            ("rang", "leistungsbeginn", "antragsdatum", "pk"),
+        ),
+        Sortierung("eingang", "Eingang: älteste zuerst", ("antragsdatum", "pk")),
+        Sortierung("eingang_neu", "Eingang: neueste zuerst", ("-antragsdatum", "-pk")),
+    ),
+    Vorrat.FREIGABEN: (
+        Sortierung("wartezeit", "Wartezeit: längste zuerst", ("erstellt_am", "pk")),
+        Sortierung("beginn", "Beginn des Zeitraums: früheste zuerst", ("von", "erstellt_am", "pk")),
+    ),
+    Vorrat.WEITERBEWILLIGUNG: (
+        Sortierung("frist", "Ende des Bewilligungszeitraums: früheste zuerst", ("bis", "pk")),
+        Sortierung("bg", "BG-Nummer", ("bedarfsgemeinschaft__nummer", "pk")),
+    ),
+    Vorrat.UNTERLAGEN: (
+        Sortierung("frist", "Frist: am längsten abgelaufen zuerst", ("frist", "pk")),
+        Sortierung("bg", "BG-Nummer", ("antrag__bedarfsgemeinschaft__nummer", "frist", "pk")),
+    ),
+}
+
+#: How each list reaches its BG (for the Zuständigkeit filters and the names).
+_BG = {
+    Vorrat.ANTRAEGE: "bedarfsgemeinschaft",
+    Vorrat.FREIGABEN: "bedarfsgemeinschaft",
+    Vorrat.WEITERBEWILLIGUNG: "bedarfsgemeinschaft",
+    Vorrat.UNTERLAGEN: "antrag__bedarfsgemeinschaft",
+}
+JE_SEITE = 50
+MEINE = "meine"
+TEAM = "team"
+
+
+def _vorrat(user: User, liste: Vorrat, heute: date) -> QuerySet:
+    """The entries of one worklist that the user may see, unordered and unfiltered by Zuständigkeit."""
     antraege = Antrag.objects.visible_to(user)
+    if liste == Vorrat.ANTRAEGE:
+        return antraege.offen().annotate(
+            rang=Case(When(art=Antrag.Art.ERSTANTRAG, then=Value(0)), default=Value(1))
+        )
+    if liste == Vorrat.UNTERLAGEN:
+        return Unterlage.objects.filter(
+            antrag__in=antraege.offen(), eingegangen_am__isnull=True, frist__lt=heute
+        )
     bewilligungen = Bewilligung.objects.visible_to(user)
+    if liste == Vorrat.FREIGABEN:
+        return bewilligungen.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND).exclude(erstellt_von=user)
     neuere = Bewilligung.objects.filter(
         bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"),
         von__gt=OuterRef("bis"),
@@ -157,34 +215,149 @@ def arbeitsvorrat_for_user(user: User, *, heute: date | None = None, limit: int 
     offener_wba = Antrag.objects.offen().filter(
         bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), art=Antrag.Art.WEITERBEWILLIGUNG
     )
+    return bewilligungen.filter(
+        status=Bewilligung.Status.BEWILLIGT, bis__gte=heute, bis__lt=plus_monate(heute.replace(day=1), 3)
+    ).filter(~Exists(neuere), ~Exists(offener_wba))
+
+
+def _team_ids(user: User) -> list[int]:
+    return [team.pk for team in _teams(user)]
+
+
+def _teams(user: User) -> list[Team]:
+    """The user's teams, read once per request; their ids also serve `zustaendigkeit_q` (need to know)."""
+    if not hasattr(user, "_vorort_teams"):
+        user._vorort_teams = list(user.teams.order_by("name"))
+        user._vorort_team_ids = [team.pk for team in user._vorort_teams]
+    return user._vorort_teams
+
+
+def zustaendigkeiten(user: User) -> list[tuple[str, str]]:
+    """The Zuständigkeit filters the user can choose, as (key, label); the default first.
+
+    "meine": BGs whose Leistungssachbearbeitung is the user, and BGs of the user's teams that no one
+    is assigned to yet (so a new Erstantrag is never hidden). "team": every BG the user may see.
+    With several teams, each team on its own too. A Teamleitung starts with her teams.
+    """
+    teams = _teams(user)
+    if user.has_perm("core.view_alle_faelle"):
+        alle = "Alle Teams"
+    elif len(teams) > 1:
+        alle = "Alle meine Teams"
+    else:
+        alle = f"Mein Team ({teams[0].name})" if teams else "Mein Team"
+    optionen = [(MEINE, "Meine Fälle"), (TEAM, alle)]
+    if len(teams) > 1:
+        optionen += [(f"{TEAM}-{team.pk}", f"Team {team.name}") for team in teams]
+    if user.has_perm("core.view_alle_faelle") or Rolle.TEAMLEITUNG in user.rollen:
+        optionen[0], optionen[1] = optionen[1], optionen[0]
+    return optionen
+
+
+def _zustaendig_q(user: User, wer: str, bg: str) -> Q | None:
+    """The filter on the BG (reached by the path `bg`) for the choice `wer`; None for every visible BG."""
+    if wer == MEINE:
+        return Q(**{f"{bg}__sachbearbeitung_id": user.pk}) | Q(
+            **{f"{bg}__sachbearbeitung__isnull": True, f"{bg}__team_id__in": _team_ids(user)}
+        )
+    if wer.startswith(f"{TEAM}-"):
+        return Q(**{f"{bg}__team_id": int(wer.removeprefix(f"{TEAM}-"))})
+    return None
+
+
+def _zaehlen(user: User, heute: date, filter: dict[str, str]) -> dict[Vorrat, dict[str, int]]:
+    """Entries per worklist for each named Zuständigkeit filter: one query per list, whatever the rows."""
+    zahlen = {}
+    for liste in Vorrat:
+        anzahl = {}
+        for name, wer in filter.items():
+            q = _zustaendig_q(user, wer, _BG[liste])
+            anzahl[name] = Count("pk", filter=q) if q is not None else Count("pk")
+        zahlen[liste] = _vorrat(user, liste, heute).order_by().aggregate(**anzahl)
+    return zahlen
+
+
+@dataclass(frozen=True)
+class Zeile:
+    """One entry of a worklist with its BG (caseworker and team joined) and the BG's short name."""
+
+    eintrag: Antrag | Bewilligung | Unterlage
+    bg: Bedarfsgemeinschaft
+    name: str
+    tage: int  # waiting since (Antrag, Freigabe), overdue since (Unterlage), left until the end (WBA)
+
+
+@dataclass
+class Arbeitsvorrat:
+    liste: Vorrat
+    wer: str
+    zustaendigkeiten: list[tuple[str, str]]
+    sortierung: Sortierung
+    anzahl: dict[Vorrat, int]
+    seite: Page
+    zeilen: list[Zeile]
+
+    @property
+    def sortierungen(self) -> tuple[Sortierung, ...]:
+        return SORTIERUNGEN[self.liste]
+
+
+def arbeitsvorrat_for_user(
+    user: User,
+    *,
+    liste: str = "",
+    wer: str = "",
+    sortierung: str = "",
+    seite: str | int = 1,
+    heute: date | None = None,
+) -> Arbeitsvorrat:
+    """One page of one worklist, filtered by Zuständigkeit and sorted, with every list's total.
+
+    Unknown choices fall back to the defaults. Queries do not grow with the rows: the user's teams,
+    one count per list, the page with BG, caseworker and team joined, and the page's names.
+    """
+    heute = heute or timezone.localdate()
+    liste = Vorrat(liste) if liste in Vorrat.values else Vorrat.ANTRAEGE
+    optionen = zustaendigkeiten(user)
+    wer = wer if wer in dict(optionen) else optionen[0][0]
+    sortierungen = {s.key: s for s in SORTIERUNGEN[liste]}
+    gewaehlt = sortierungen.get(sortierung, SORTIERUNGEN[liste][0])
+    anzahl = {name: werte["anzahl"] for name, werte in _zaehlen(user, heute, {"anzahl": wer}).items()}
+    bg = _BG[liste]
+    eintraege = _vorrat(user, liste, heute)
+    if (q := _zustaendig_q(user, wer, bg)) is not None:
+        eintraege = eintraege.filter(q)
+    eintraege = eintraege.select_related(
+        bg, f"{bg}__sachbearbeitung", f"{bg}__team", *(["erstellt_von"] if liste == Vorrat.FREIGABEN else [])
+    ).order_by(*gewaehlt.order_by)
+    paginator = Paginator(eintraege, JE_SEITE)
+    paginator.count = anzahl[liste]  # counted above; no second COUNT
+    page = paginator.get_page(seite)
+    bgs = [
+        e.antrag.bedarfsgemeinschaft if liste == Vorrat.UNTERLAGEN else e.bedarfsgemeinschaft for e in page
+    ]
+    namen = bg_kurznamen([b.pk for b in bgs], stichtag=heute)
     return Arbeitsvorrat(
-        offene_antraege=list(
-            antraege.offen().select_related("bedarfsgemeinschaft").order_by("antragsdatum")[:limit]
-        ),
-        weiterbewilligung_faellig=list(
-            bewilligungen.filter(
-                status=Bewilligung.Status.BEWILLIGT,
-                bis__gte=heute,
-                bis__lt=plus_monate(heute.replace(day=1), 3),
-            )
-            .filter(~Exists(neuere), ~Exists(offener_wba))
-            .select_related("bedarfsgemeinschaft")
-            .order_by("bis")[:limit]
-        ),
-        freigaben=list(
-            bewilligungen.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND)
-            .exclude(erstellt_von=user)
-            .select_related("bedarfsgemeinschaft", "erstellt_von")
-            .order_by("erstellt_am")[:limit]
-        ),
-        unterlagen_ueberfaellig=list(
-            Unterlage.objects.filter(
-                antrag__in=antraege.offen(), eingegangen_am__isnull=True, frist__lt=heute
-            )
-            .select_related("antrag__bedarfsgemeinschaft")
-            .order_by("frist")[:limit]
-        ),
+        liste=liste,
+        wer=wer,
+        zustaendigkeiten=optionen,
+        sortierung=gewaehlt,
+        anzahl=anzahl,
+        seite=page,
+        zeilen=[
+            Zeile(e, b, namen.get(b.pk, ""), _tage(liste, e, heute)) for e, b in zip(page, bgs, strict=True)
+        ],
     )
+
+
+def _tage(liste: Vorrat, eintrag, heute: date) -> int:
+    if liste == Vorrat.ANTRAEGE:
+        return (heute - eintrag.antragsdatum).days
+    if liste == Vorrat.FREIGABEN:
+        return (heute - timezone.localdate(eintrag.erstellt_am)).days
+    if liste == Vorrat.WEITERBEWILLIGUNG:
+        return (eintrag.bis - heute).days
+    return (heute - eintrag.frist).days
 
 
 @dataclass
@@ -215,38 +388,14 @@ def leistungen_for_bg(user: User, bg_id: int, *, limit: int = 24) -> LeistungenD
     )
 
 
-@dataclass
-class Aufgabenzahlen:
-    offene_antraege: int
-    weiterbewilligung_faellig: int
-    freigaben: int
-    unterlagen_ueberfaellig: int
+@dataclass(frozen=True)
+class Aufgabe:
+    liste: Vorrat
+    meine: int
+    team: int
 
 
-def aufgabenzahlen_for_user(user: User, *, heute: date | None = None) -> Aufgabenzahlen:
-    """How many entries each worklist holds for the user (start page panel)."""
-    heute = heute or timezone.localdate()
-    antraege = Antrag.objects.visible_to(user)
-    bewilligungen = Bewilligung.objects.visible_to(user)
-    neuere = Bewilligung.objects.filter(
-        bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"),
-        von__gt=OuterRef("bis"),
-        status__in=[Bewilligung.Status.BEWILLIGT, Bewilligung.Status.FREIGABE_AUSSTEHEND],
-    )
-    offener_wba = Antrag.objects.offen().filter(
-        bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), art=Antrag.Art.WEITERBEWILLIGUNG
-    )
-    return Aufgabenzahlen(
-        offene_antraege=antraege.offen().count(),
-        weiterbewilligung_faellig=bewilligungen.filter(
-            status=Bewilligung.Status.BEWILLIGT, bis__gte=heute, bis__lt=plus_monate(heute.replace(day=1), 3)
-        )
-        .filter(~Exists(neuere), ~Exists(offener_wba))
-        .count(),
-        freigaben=bewilligungen.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND)
-        .exclude(erstellt_von=user)
-        .count(),
-        unterlagen_ueberfaellig=Unterlage.objects.filter(
-            antrag__in=antraege.offen(), eingegangen_am__isnull=True, frist__lt=heute
-        ).count(),
-    )
+def aufgabenzahlen_for_user(user: User, *, heute: date | None = None) -> list[Aufgabe]:
+    """How many entries each worklist holds for the user: own cases and the team's (start page panel)."""
+    zahlen = _zaehlen(user, heute or timezone.localdate(), {MEINE: MEINE, TEAM: TEAM})
+    return [Aufgabe(liste, werte[MEINE], werte[TEAM]) for liste, werte in zahlen.items()]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,7 +55,16 @@ def _datei(dokument, *, anzeigen: bool = False) -> FileResponse:
 
 @login_required
 def arbeitsvorrat(request: HttpRequest) -> HttpResponse:
-    return render(request, "leistung/arbeitsvorrat.html", {"vorrat": arbeitsvorrat_for_user(request.user)})
+    """One worklist at a time: tabs with totals, Zuständigkeit and order as GET parameters, 50 per page."""
+    vorrat = arbeitsvorrat_for_user(
+        request.user,
+        liste=request.GET.get("liste", ""),
+        wer=request.GET.get("wer", ""),
+        sortierung=request.GET.get("sortierung", ""),
+        seite=request.GET.get("seite") or 1,
+    )
+    abfrage = urlencode({"liste": vorrat.liste, "wer": vorrat.wer, "sortierung": vorrat.sortierung.key})
+    return render(request, "leistung/arbeitsvorrat.html", {"vorrat": vorrat, "abfrage": abfrage})
 
 
 @login_required

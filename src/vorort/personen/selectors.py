@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,7 +19,7 @@ from vorort.core.audit import record_event
 from vorort.core.exceptions import NotFound
 from vorort.core.models import AuditEvent, User
 from vorort.personen.dubletten import Dublettenhinweis, duplicate_candidates
-from vorort.personen.models import Adresse, Bedarfsgemeinschaft, Mitgliedschaft, Person
+from vorort.personen.models import Adresse, Bedarfsgemeinschaft, Mitgliedschaft, Person, Rolle
 from vorort.personen.normalize import fold, kundennummer, phonetik
 
 SUCHE_MAX_TREFFER = 50
@@ -72,6 +73,36 @@ def members_of_bg(bg: Bedarfsgemeinschaft, *, stichtag: date | None = None) -> Q
         .select_related("person")
         .order_by("rolle", "person__geburtsdatum")
     )
+
+
+_ROLLEN_FOLGE = {Rolle.ANTRAGSTELLER: 0, Rolle.PARTNER: 1, Rolle.KIND: 2, Rolle.SONSTIGE: 3}
+
+
+def bg_kurznamen(bg_ids: Iterable[int], *, stichtag: date | None = None) -> dict[int, str]:
+    """Short names of BGs for lists, in one query: the applicant and how many more members there are.
+
+    Example: "Schmidt, Susanne (+2)". The caller passes only BGs the user may see (it already
+    filtered them by `visible_to`); a BG without members on the day is missing from the result.
+    """
+    stichtag = stichtag or timezone.localdate()
+    mitglieder: dict[int, list[tuple]] = {}
+    zeilen = (
+        Mitgliedschaft.objects.gueltig_am(stichtag)
+        .filter(bedarfsgemeinschaft_id__in=list(bg_ids))
+        .values_list(
+            "bedarfsgemeinschaft_id", "rolle", "person__geburtsdatum", "person__nachname", "person__vorname"
+        )
+    )
+    for bg_id, rolle, geburtsdatum, nachname, vorname in zeilen:
+        mitglieder.setdefault(bg_id, []).append(
+            (_ROLLEN_FOLGE.get(rolle, 9), geburtsdatum, nachname, vorname)
+        )
+    namen = {}
+    for bg_id, personen in mitglieder.items():
+        _rang, _geburtsdatum, nachname, vorname = min(personen)
+        weitere = f" (+{len(personen) - 1})" if len(personen) > 1 else ""
+        namen[bg_id] = f"{nachname}, {vorname}{weitere}"
+    return namen
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from conftest import anmelden
 from django.urls import reverse
 
 from vorort.leistung.eingabe import monatsanfang
+from vorort.leistung.selectors import Vorrat
 from vorort.leistung.tests.faelle import erwartet_bg
 from vorort.leistung.zahllauf import run_zahllauf, start_zahllauf
 
@@ -47,9 +48,10 @@ def test_start_panel_counts_the_release_waiting_for_weber(
     actions.prepare_bewilligung(berechnung, acting_user=sachbearbeiterin_schulz)
     anmelden(client, teamleitung_weber)
     response = client.get(reverse("core:start"))
-    zahlen = next(
-        e["kontext"]["zahlen"] for e in response.context["kacheln"] if e["kachel"].key == "leistung_aufgaben"
+    aufgaben = next(
+        e["kontext"]["aufgaben"] for e in response.context["kacheln"] if e["kachel"].key == "leistung_aufgaben"
     )
-    assert zahlen.freigaben == 1
-    assert zahlen.offene_antraege == 1
-    assert "Leistung: meine Aufgaben" in response.content.decode()
+    zahlen = {a.liste: a.team for a in aufgaben}
+    assert zahlen[Vorrat.FREIGABEN] == 1
+    assert zahlen[Vorrat.ANTRAEGE] == 1
+    assert "Leistung: Arbeitsvorrat" in response.content.decode()
