@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from vorort.core.models import User
 from vorort.core.start_panels import Kachel, register
-from vorort.leistung.selectors import TEAM, aufgabenzahlen_for_user, leistungen_for_bg, zustaendigkeiten
+from vorort.leistung.selectors import aufgabenzahlen_for_user, leistungen_for_bg, team_hinweis
 from vorort.personen.akte_tabs import AkteTab, register_bg_tab, register_person_tab
 from vorort.personen.models import Bedarfsgemeinschaft, Person
 
@@ -22,7 +22,7 @@ def _leistungen_der_person(user: User, person: Person) -> dict:
 
 
 def _aufgaben(user: User) -> dict:
-    return {"aufgaben": aufgabenzahlen_for_user(user), "team_label": dict(zustaendigkeiten(user))[TEAM]}
+    return {"aufgaben": aufgabenzahlen_for_user(user), "team_hinweis": team_hinweis(user)}
 
 
 def registrieren() -> None:

@@ -254,6 +254,14 @@ def zustaendigkeiten(user: User) -> list[tuple[str, str]]:
     return optionen
 
 
+def team_hinweis(user: User) -> str:
+    """What "team" covers for the user, in words (start panel)."""
+    if user.has_perm("core.view_alle_faelle"):
+        return "alle Fälle des Jobcenters"
+    namen = ", ".join(team.name for team in _teams(user))
+    return f"alle Fälle Ihrer Teams ({namen})" if len(_teams(user)) > 1 else f"alle Fälle von {namen}"
+
+
 def _zustaendig_q(user: User, wer: str, bg: str) -> Q | None:
     """The filter on the BG (reached by the path `bg`) for the choice `wer`; None for every visible BG."""
     if wer == MEINE:

@@ -49,7 +49,9 @@ def test_start_panel_counts_the_release_waiting_for_weber(
     anmelden(client, teamleitung_weber)
     response = client.get(reverse("core:start"))
     aufgaben = next(
-        e["kontext"]["aufgaben"] for e in response.context["kacheln"] if e["kachel"].key == "leistung_aufgaben"
+        e["kontext"]["aufgaben"]
+        for e in response.context["kacheln"]
+        if e["kachel"].key == "leistung_aufgaben"
     )
     zahlen = {a.liste: a.team for a in aufgaben}
     assert zahlen[Vorrat.FREIGABEN] == 1

@@ -190,7 +190,7 @@ def test_start_page_counters_say_whose_they_are_and_link_to_the_list(
         antrag_anlegen(team_leistung_1, sachbearbeitung=kollege)
     anmelden(client, sachbearbeiterin_schulz)
     seite = client.get(reverse("core:start")).content.decode()
-    assert "Ihre Fälle" in seite and "Mein Team (Leistung 1)" in seite
+    assert "Ihre Fälle" in seite and "Team: alle Fälle von Leistung 1." in seite
     links = dict(
         re.findall(r'href="(/leistung/\?liste=antraege&amp;wer=\w+)" aria-label="[^"]*">(\d+)</a>', seite)
     )
