@@ -48,7 +48,7 @@ class BedarfsgemeinschaftOut(Schema):
 @router.get("/personen", response=list[SuchtrefferOut], summary="Personen suchen")
 def personen_suchen(request: HttpRequest, q: str):
     """Name (fehlertolerant), Geburtsdatum TT.MM.JJJJ, Kundennummer oder BG-Nummer."""
-    return search_persons(request.auth, q)
+    return search_persons(request.auth, q).treffer
 
 
 @router.get("/personen/{person_id}", response=PersonOut, summary="Person lesen")

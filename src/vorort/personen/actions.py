@@ -26,6 +26,7 @@ from vorort.personen.models import (
     Mitgliedschaft,
     Person,
     Rolle,
+    bg_nummer_praefix,
 )
 from vorort.personen.validators import normalize_iban
 
@@ -252,7 +253,7 @@ def create_bg(
 
 
 def next_bg_nummer(mandant) -> str:
-    prefix = f"{mandant.kreisschluessel or '00000'}BG"
+    prefix = bg_nummer_praefix(mandant.kreisschluessel)
     last = (
         Bedarfsgemeinschaft.objects.filter(mandant=mandant, nummer__startswith=prefix)
         .order_by("-nummer")

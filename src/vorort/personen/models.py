@@ -214,6 +214,11 @@ def zustaendigkeit_q(user: User, prefix: str = "") -> Q:
     )
 
 
+def bg_nummer_praefix(kreisschluessel: str) -> str:
+    """BG numbers are the Kreisschlüssel, "BG" and seven digits: 15088BG0000042."""
+    return f"{kreisschluessel or '00000'}BG"
+
+
 class Bedarfsgemeinschaft(MandantModel):
     """A Bedarfsgemeinschaft (§ 7 Abs. 3 SGB II): the unit that claims and is paid together.
 

@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -19,14 +19,25 @@ from vorort.core.audit import record_event
 from vorort.core.exceptions import NotFound
 from vorort.core.models import AuditEvent, User
 from vorort.personen.dubletten import Dublettenhinweis, duplicate_candidates
-from vorort.personen.models import Adresse, Bedarfsgemeinschaft, Mitgliedschaft, Person, Rolle
+from vorort.personen.models import (
+    Adresse,
+    Bedarfsgemeinschaft,
+    Mitgliedschaft,
+    Person,
+    Rolle,
+    bg_nummer_praefix,
+)
 from vorort.personen.normalize import fold, kundennummer, phonetik
 
 SUCHE_MAX_TREFFER = 50
 _KANDIDATEN_MAX = 300
-_DATUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_DATUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
 _KUNDENNUMMER = re.compile(r"^K\d{4,}$", re.IGNORECASE)
-_BG_NUMMER = re.compile(r"^\d{0,5}BG\d{3,}$", re.IGNORECASE)
+_KUNDENNUMMER_OHNE_K = re.compile(r"^\d{8,9}$")
+# "15088BG0000042", "BG0000042", "BG42" and "42" all mean BG 15088BG0000042 of a Mandant with
+# Kreisschlüssel 15088: the Kreisschlüssel and the leading zeros are optional.
+_BG_NUMMER = re.compile(r"^(?:(\d{5})?BG)?(\d{1,7})$", re.IGNORECASE)
+_BG_LEERZEICHEN = re.compile(r"\bBG\s+(?=\d)", re.IGNORECASE)
 
 
 def access_person_by_id(user: User, person_id: int, *, zweck: str = "") -> Person:
@@ -112,50 +123,85 @@ class Suchtreffer:
     grund: str
 
 
-def search_persons(user: User, query: str, *, limit: int = SUCHE_MAX_TREFFER) -> list[Suchtreffer]:
+@dataclass(frozen=True)
+class Suchergebnis:
+    """The best `limit` hits and how many there are in all (`zu_viele`: ask to narrow down)."""
+
+    treffer: list[Suchtreffer]
+    anzahl: int
+
+    @property
+    def zu_viele(self) -> bool:
+        return self.anzahl > len(self.treffer)
+
+
+def search_persons(user: User, query: str, *, limit: int = SUCHE_MAX_TREFFER) -> Suchergebnis:
     """Find persons by name (typo-tolerant, umlauts folded), birth date, Kundennummer or BG-Nummer.
 
     Several terms narrow the search: "Müller 12.03.1985" finds Müllers born on that day.
     Name terms match by prefix of the folded name or by equal Kölner Phonetik, so "Mueller",
     "Müller" and "Möller" find each other; candidates are ranked by string similarity.
+    A two-digit year means either century ("7.3.64"), a Kundennummer may lack its K, a BG
+    number its Kreisschlüssel and leading zeros ("BG 42"). Every term is an indexed equality.
     """
-    terms = query.split()
+    terms = _BG_LEERZEICHEN.sub("BG", query).split()
     if not terms:
-        return []
+        return Suchergebnis([], 0)
     persons = Person.objects.visible_to(user).aktiv()
     name_terms: list[str] = []
     for term in terms:
         if m := _DATUM.match(term):
-            try:
-                geburtsdatum = datetime(int(m[3]), int(m[2]), int(m[1])).date()
-            except ValueError:
-                return []
-            persons = persons.filter(geburtsdatum=geburtsdatum)
-        elif _KUNDENNUMMER.match(term):
-            persons = persons.filter(kundennummer=term.upper())
-        elif _BG_NUMMER.match(term):
-            in_bg = Mitgliedschaft.objects.filter(bedarfsgemeinschaft__nummer=term.upper()).values(
-                "person_id"
-            )
-            persons = persons.filter(pk__in=in_bg)
+            persons = persons.filter(geburtsdatum__in=_geburtsdaten(m))
+        elif _KUNDENNUMMER.match(term) or _KUNDENNUMMER_OHNE_K.match(term):
+            persons = persons.filter(kundennummer=kundennummer(term) or term.upper())
+        elif m := _BG_NUMMER.match(term):
+            persons = persons.filter(pk__in=_mitglieder_der_bg_nummer(user, m))
         elif fold(term):
             name_terms.append(fold(term))
     if name_terms:
-        treffer = _by_name(persons, name_terms, limit)
+        ergebnis = _by_name(persons, name_terms, limit)
         grund = "Name"
     else:
-        treffer = [Suchtreffer(p, 1.0, "Merkmal") for p in persons.order_by("nachname", "vorname")[:limit]]
+        gefunden = [
+            Suchtreffer(p, 1.0, "Merkmal") for p in persons.order_by("nachname", "vorname")[: limit + 1]
+        ]
+        anzahl = persons.count() if len(gefunden) > limit else len(gefunden)
+        ergebnis = Suchergebnis(gefunden[:limit], anzahl)
         grund = "Merkmal"
     record_event(
         AuditEvent.Typ.PERSONENSUCHE,
         acting_user=user,
         zweck="Personensuche",
-        details={"suchbegriff": query[:200], "treffer": len(treffer), "art": grund},
+        details={"suchbegriff": query[:200], "treffer": ergebnis.anzahl, "art": grund},
     )
-    return treffer
+    return ergebnis
 
 
-def _by_name(persons: QuerySet[Person], name_terms: list[str], limit: int) -> list[Suchtreffer]:
+def _geburtsdaten(m: re.Match) -> list[date]:
+    """The dates a typed birth date may mean: none for "31.02.1980", two centuries for "7.3.20"."""
+    tag, monat, jahr = int(m[1]), int(m[2]), int(m[3])
+    jahre = [jahr] if len(m[3]) == 4 else [1900 + jahr, 2000 + jahr]
+    heute = timezone.localdate()
+    daten = []
+    for j in jahre:
+        try:
+            geburtsdatum = date(j, monat, tag)
+        except ValueError:
+            continue
+        if len(m[3]) == 4 or geburtsdatum <= heute:
+            daten.append(geburtsdatum)
+    return daten
+
+
+def _mitglieder_der_bg_nummer(user: User, m: re.Match) -> QuerySet:
+    kreisschluessel = m[1] or user.mandant.kreisschluessel
+    nummern = {m[0].upper(), f"{bg_nummer_praefix(kreisschluessel)}{int(m[2]):07d}"}
+    return Mitgliedschaft.objects.filter(
+        bedarfsgemeinschaft__mandant_id=user.mandant_id, bedarfsgemeinschaft__nummer__in=nummern
+    ).values("person_id")
+
+
+def _by_name(persons: QuerySet[Person], name_terms: list[str], limit: int) -> Suchergebnis:
     # Every term must match some part of the name (prefix of the folded name, or equal Kölner
     # Phonetik); the name indexes find the candidates (with statistics from ANALYZE, see
     # `vorort.core.db.optimize`), the visibility check runs per candidate.
@@ -168,7 +214,9 @@ def _by_name(persons: QuerySet[Person], name_terms: list[str], limit: int) -> li
         if code := phonetik(term):
             term_matches |= Q(nachname_phonetik=code) | Q(vorname_phonetik=code)
         condition &= term_matches
-    kandidaten = persons.filter(condition).order_by("nachname_suche", "vorname_suche", "pk")[:_KANDIDATEN_MAX]
+    kandidaten = list(
+        persons.filter(condition).order_by("nachname_suche", "vorname_suche", "pk")[:_KANDIDATEN_MAX]
+    )
     term_codes = [phonetik(term) for term in name_terms]
     bewertet = []
     for person in kandidaten:
@@ -176,7 +224,10 @@ def _by_name(persons: QuerySet[Person], name_terms: list[str], limit: int) -> li
         if score > 0:
             bewertet.append(Suchtreffer(person, score, "Name"))
     bewertet.sort(key=lambda t: (-t.score, t.person.nachname_suche, t.person.vorname_suche, t.person.pk))
-    return bewertet[:limit]
+    # Past the candidate cap, count in the database: every candidate there matches a name part
+    # by prefix or phonetics, so the count is the number of hits (one query, only for common names).
+    anzahl = persons.filter(condition).count() if len(kandidaten) == _KANDIDATEN_MAX else len(bewertet)
+    return Suchergebnis(bewertet[:limit], anzahl)
 
 
 def _score(person: Person, name_terms: list[str], term_codes: list[str] | None = None) -> float:

@@ -39,15 +39,19 @@ from vorort.personen.selectors import (
     search_summaries,
 )
 
-SUCHHINWEIS = "Name, Geburtsdatum (TT.MM.JJJJ), Kundennummer oder BG-Nummer; mehrere Begriffe grenzen ein."
+SUCHHINWEIS = (
+    "Name, Geburtsdatum (TT.MM.JJJJ oder TT.MM.JJ), Kundennummer (mit oder ohne K) oder BG-Nummer "
+    "(auch nur die letzten Ziffern); mehrere Begriffe grenzen ein."
+)
 
 
 @login_required
 @permission_required("personen.view_person", raise_exception=True)
 def suche(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
-    zeilen = search_summaries(request.user, search_persons(request.user, q)) if q else []
-    kontext = {"q": q, "zeilen": zeilen, "hinweis": SUCHHINWEIS}
+    ergebnis = search_persons(request.user, q) if q else None
+    zeilen = search_summaries(request.user, ergebnis.treffer) if ergebnis else []
+    kontext = {"q": q, "zeilen": zeilen, "ergebnis": ergebnis, "hinweis": SUCHHINWEIS}
     if request.headers.get("HX-Request"):
         return render(request, "personen/_suchergebnisse.html", kontext)
     return render(request, "personen/suche.html", kontext)

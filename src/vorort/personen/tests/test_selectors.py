@@ -100,29 +100,72 @@ def test_access_records_the_read_and_hides_forbidden_as_missing(
         ("Krause 05.04.1979", False),  # another birth date
         ("Schmidt", False),
         ("31.02.1980", False),  # no such date: no error, no hit
+        # Issue 8: what a caseworker types and means.
+        ("4.5.79", True),  # two-digit year
+        ("04.05.79 Krause", True),
+        ("04.05.80", False),
+        ("BG0000042", True),  # BG number without the Kreisschlüssel
+        ("bg42", True),
+        ("BG 42", True),
+        ("42", True),
+        ("43", False),
     ],
 )
 def test_search_finds_by_name_typo_birthdate_and_numbers(
     query, gefunden, sachbearbeiterin_schulz, bg_krause, bg_nachbar
 ):
-    treffer = search_persons(sachbearbeiterin_schulz, query)
+    treffer = search_persons(sachbearbeiterin_schulz, query).treffer
     namen = [(t.person.nachname, t.person.mandant_id) for t in treffer]
     assert (("Krause", bg_krause.mandant_id) in namen) is gefunden
     assert all(m == bg_krause.mandant_id for _, m in namen), "another Mandant's Krause must never appear"
 
 
+def test_search_by_kundennummer_without_its_letter(sachbearbeiterin_schulz, bg_krause):
+    krause = bg_krause.mitgliedschaften.get().person
+    for query in (krause.kundennummer[1:], f"k{krause.kundennummer[1:]}"):
+        assert [t.person for t in search_persons(sachbearbeiterin_schulz, query).treffer] == [krause], query
+
+
+def test_two_digit_year_finds_both_centuries_in_the_past(testkreis, sachbearbeiterin_schulz):
+    grossvater = PersonFactory(mandant=testkreis, nachname="Alt", geburtsdatum=datetime.date(1920, 3, 7))
+    enkelin = PersonFactory(mandant=testkreis, nachname="Jung", geburtsdatum=datetime.date(2020, 3, 7))
+    PersonFactory(mandant=testkreis, nachname="Anders", geburtsdatum=datetime.date(2020, 7, 3))
+    treffer = {t.person for t in search_persons(sachbearbeiterin_schulz, "7.3.20").treffer}
+    assert treffer == {grossvater, enkelin}
+
+
 def test_search_folds_umlauts_both_ways(testkreis, sachbearbeiter_braun, bg_mueller):
     for query in ("Mueller", "Müller", "MÜLLER jana", "Muller"):
-        assert "Jana" in {t.person.vorname for t in search_persons(sachbearbeiter_braun, query)}, query
+        assert "Jana" in {t.person.vorname for t in search_persons(sachbearbeiter_braun, query).treffer}, (
+            query
+        )
 
 
 def test_search_by_kundennummer_and_audit(sachbearbeiterin_schulz, bg_krause):
     krause = bg_krause.mitgliedschaften.get().person
-    assert [t.person for t in search_persons(sachbearbeiterin_schulz, krause.kundennummer.lower())] == [
-        krause
-    ]
+    assert [
+        t.person for t in search_persons(sachbearbeiterin_schulz, krause.kundennummer.lower()).treffer
+    ] == [krause]
     event = AuditEvent.objects.filter(typ=AuditEvent.Typ.PERSONENSUCHE).latest("seq")
     assert event.details == {"suchbegriff": krause.kundennummer.lower(), "treffer": 1, "art": "Merkmal"}
+
+
+@pytest.mark.parametrize("kandidaten_max", [300, 40])  # 40: past the candidate cap, counted in the DB
+def test_more_than_fifty_hits_are_counted_not_silently_cut(
+    kandidaten_max, testkreis, sachbearbeiterin_schulz, monkeypatch
+):
+    from vorort.personen import selectors
+
+    monkeypatch.setattr(selectors, "_KANDIDATEN_MAX", kandidaten_max)
+    for i in range(61):
+        PersonFactory(mandant=testkreis, nachname="Schmidt", geburtsdatum=datetime.date(1960 + i % 3, 1, 1))
+    ergebnis = search_persons(sachbearbeiterin_schulz, "Schmidt")
+    assert len(ergebnis.treffer) == min(50, kandidaten_max)
+    assert ergebnis.anzahl == 61 and ergebnis.zu_viele
+    eingegrenzt = search_persons(sachbearbeiterin_schulz, "Schmidt 1.1.61")
+    assert (len(eingegrenzt.treffer), eingegrenzt.anzahl, eingegrenzt.zu_viele) == (20, 20, False)
+    event = AuditEvent.objects.filter(typ=AuditEvent.Typ.PERSONENSUCHE).order_by("seq").first()
+    assert event.details["treffer"] == 61
 
 
 def test_search_ranks_exact_names_first(testkreis, sachbearbeiterin_schulz):
@@ -130,7 +173,7 @@ def test_search_ranks_exact_names_first(testkreis, sachbearbeiterin_schulz):
         PersonFactory(
             mandant=testkreis, nachname=nachname, vorname="Uwe", geburtsdatum=datetime.date(1970, 1, 1)
         )
-    treffer = [t.person.nachname for t in search_persons(sachbearbeiterin_schulz, "Meier")]
+    treffer = [t.person.nachname for t in search_persons(sachbearbeiterin_schulz, "Meier").treffer]
     assert treffer[0] == "Meier"
     assert {"Mayer", "Maier", "Meierhofer"} <= set(treffer)
     assert "Mertens" not in treffer

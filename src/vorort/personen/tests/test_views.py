@@ -52,6 +52,16 @@ def test_search_finds_krause(client, sachbearbeiterin_schulz, bg_krause, bg_nach
     assert krause(bg_krause).kundennummer in html
 
 
+def test_search_says_when_there_are_more_than_fifty_hits(client, sachbearbeiterin_schulz, testkreis):
+    for i in range(61):
+        PersonFactory(mandant=testkreis, nachname="Schmidt", vorname=f"Vorname{i:02d}")
+    anmelden(client, sachbearbeiterin_schulz)
+    antwort = client.get(reverse("personen:suche"), {"q": "Schmidt"})
+    html = antwort.content.decode()
+    assert len(antwort.context["zeilen"]) == 50
+    assert "Mehr als 50 Treffer für „Schmidt“ (insgesamt 61) – bitte eingrenzen" in html
+
+
 def test_search_by_kundennummer_and_umlaut_folding(client, sachbearbeiter_braun, bg_mueller):
     jana = bg_mueller.mitgliedschaften.get(rolle=BgRolle.ANTRAGSTELLER).person
     anmelden(client, sachbearbeiter_braun)
@@ -67,7 +77,7 @@ def test_search_without_hits_says_so_and_explains(client, sachbearbeiterin_schul
     html = antwort.content.decode()
     assert antwort.context["zeilen"] == []
     assert "Keine Treffer für „Müller“" in html
-    assert "Geburtsdatum (TT.MM.JJJJ), Kundennummer oder BG-Nummer" in html
+    assert "Geburtsdatum (TT.MM.JJJJ oder TT.MM.JJ), Kundennummer (mit oder ohne K)" in html
 
 
 def test_search_answers_htmx_with_the_result_fragment(client, sachbearbeiterin_schulz, bg_krause):
