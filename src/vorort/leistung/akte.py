@@ -10,15 +10,15 @@ from vorort.personen.akte_tabs import AkteTab, register_bg_tab, register_person_
 from vorort.personen.models import Bedarfsgemeinschaft, Person
 
 
-def _leistungen_der_bg(user: User, bg: Bedarfsgemeinschaft) -> dict:
-    return {"leistungen": leistungen_for_bg(user, bg.pk)}
+def _leistungen_der_bg(user: User, bg: Bedarfsgemeinschaft, *, seite: str) -> dict:
+    return {"leistungen": leistungen_for_bg(user, bg.pk, seite=seite)}
 
 
-def _leistungen_der_person(user: User, person: Person) -> dict:
+def _leistungen_der_person(user: User, person: Person, *, seite: str) -> dict:
     mitgliedschaft = person.mitgliedschaften.order_by("-gueltig_ab").first()
     if mitgliedschaft is None:
         return {"leistungen": None}
-    return {"leistungen": leistungen_for_bg(user, mitgliedschaft.bedarfsgemeinschaft_id)}
+    return {"leistungen": leistungen_for_bg(user, mitgliedschaft.bedarfsgemeinschaft_id, seite=seite)}
 
 
 def _aufgaben(user: User) -> dict:
@@ -27,10 +27,24 @@ def _aufgaben(user: User) -> dict:
 
 def registrieren() -> None:
     register_bg_tab(
-        AkteTab("leistungen", "Leistungen", "leistung/akte_leistungen.html", _leistungen_der_bg, 40)
+        AkteTab(
+            "leistungen",
+            "Leistungen",
+            "leistung/akte_leistungen.html",
+            _leistungen_der_bg,
+            40,
+            parameter=("seite",),
+        )
     )
     register_person_tab(
-        AkteTab("leistungen", "Leistungen", "leistung/akte_leistungen.html", _leistungen_der_person, 40)
+        AkteTab(
+            "leistungen",
+            "Leistungen",
+            "leistung/akte_leistungen.html",
+            _leistungen_der_person,
+            40,
+            parameter=("seite",),
+        )
     )
     register(
         Kachel(

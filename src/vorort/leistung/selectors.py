@@ -373,11 +373,15 @@ class LeistungenDerBg:
     bg_id: int
     antraege: list[Antrag]
     bewilligungen: list[Bewilligung]
-    zahlungen: list[Zahlung]
+    zahlungen: Page
 
 
-def leistungen_for_bg(user: User, bg_id: int, *, limit: int = 24) -> LeistungenDerBg:
-    """Anträge, Bewilligungen and the latest Zahlungen of one BG, as far as the user may see them."""
+ZAHLUNGEN_JE_SEITE = 12
+
+
+def leistungen_for_bg(user: User, bg_id: int, *, limit: int = 24, seite: str = "") -> LeistungenDerBg:
+    """Anträge, Bewilligungen and one page of Zahlungen (newest first) of one BG, as far as the user
+    may see them; a missing or bad page number gives the first page."""
     zahlungen = Zahlung.objects.none()
     if user.has_perm("leistung.view_bewilligung"):
         sichtbar = Bewilligung.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id)
@@ -392,7 +396,9 @@ def leistungen_for_bg(user: User, bg_id: int, *, limit: int = 24) -> LeistungenD
             .filter(bedarfsgemeinschaft_id=bg_id)
             .select_related("erstellt_von", "freigegeben_von")[:limit]
         ),
-        zahlungen=list(zahlungen.order_by("-zahlmonat", "empfaenger")[:limit]),
+        zahlungen=Paginator(
+            zahlungen.order_by("-zahlmonat", "empfaenger", "pk"), ZAHLUNGEN_JE_SEITE
+        ).get_page(seite),
     )
 
 

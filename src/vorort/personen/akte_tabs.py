@@ -8,6 +8,8 @@ Later apps register their own, e.g. `leistung` replaces the "Leistungen" placeho
                                 kontext=leistungen_der_person, reihenfolge=40))
 
 A tab whose context has no entries shows "Noch keine Einträge." (template `personen/akte/leer.html`).
+A tab that reads query parameters names them in `parameter`; the view passes each as a keyword
+argument (a string, empty when missing), e.g. `parameter=("seite",)` for a paged list.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class AkteTab:
     kontext: Callable[[User, object], dict] = field(default=lambda user, akte: {"eintraege": []})
     reihenfolge: int = 100
     zeigen: Callable[[User], bool] = field(default=lambda user: True)
+    parameter: tuple[str, ...] = ()
 
 
 _PERSON_TABS: dict[str, AkteTab] = {}

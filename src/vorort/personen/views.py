@@ -81,9 +81,13 @@ def person(request: HttpRequest, person_id: int, tab: str = "stammdaten") -> Htt
             "mitgliedschaft": _aktuelle_bg(request.user, akte),
             "tabs": tabs,
             "aktiv": aktiv,
-            "tab_kontext": aktiv.kontext(request.user, akte),
+            "tab_kontext": _tab_kontext(request, aktiv, akte),
         },
     )
+
+
+def _tab_kontext(request: HttpRequest, tab, akte) -> dict:
+    return tab.kontext(request.user, akte, **{name: request.GET.get(name, "") for name in tab.parameter})
 
 
 @login_required
@@ -98,7 +102,7 @@ def bg(request: HttpRequest, bg_id: int, tab: str = "mitglieder") -> HttpRespons
             "bg": akte,
             "tabs": tabs,
             "aktiv": aktiv,
-            "tab_kontext": aktiv.kontext(request.user, akte),
+            "tab_kontext": _tab_kontext(request, aktiv, akte),
         },
     )
 

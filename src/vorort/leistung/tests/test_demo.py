@@ -48,7 +48,7 @@ def test_every_demo_bg_has_a_current_grant_released_by_a_second_person(demo_sehr
         laeufe = Zahllauf.objects.filter(mandant=mandant, status=Zahllauf.Status.ABGESCHLOSSEN)
         assert laeufe.count() == HISTORIE_MONATE
         assert not laeufe.filter(zahlmonat__gte=aktuell).exists()
-        for lauf in laeufe:   # the report of each past run counts what was stored for it
+        for lauf in laeufe:  # the report of each past run counts what was stored for it
             zahlungen = Zahlung.objects.filter(mandant=mandant, zahlmonat=lauf.zahlmonat, betrag__gt=0)
             assert lauf.bericht["ueberweisungen"] == zahlungen.count(), lauf.zahlmonat
 
