@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from vorort.core.models import User
 from vorort.personen.models import Bedarfsgemeinschaft, Person
-from vorort.personen.selectors import bgs_of_person, members_of_bg
+from vorort.personen.selectors import bg_namen, bgs_of_person, members_of_bg
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,13 @@ def _bg_der_person(user: User, person: Person) -> dict:
         None,
     )
     mitglieder = list(members_of_bg(aktuelle.bedarfsgemeinschaft)) if aktuelle else []
-    return {"eintraege": mitgliedschaften, "aktuelle": aktuelle, "mitglieder": mitglieder}
+    namen = bg_namen({m.bedarfsgemeinschaft_id for m in mitgliedschaften})
+    return {
+        "eintraege": [(m, namen.get(m.bedarfsgemeinschaft_id)) for m in mitgliedschaften],
+        "aktuelle": aktuelle,
+        "aktuelle_name": aktuelle and namen.get(aktuelle.bedarfsgemeinschaft_id),
+        "mitglieder": mitglieder,
+    }
 
 
 def _dokumente_der_person(user: User, person: Person) -> dict:

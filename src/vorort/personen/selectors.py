@@ -89,11 +89,36 @@ def members_of_bg(bg: Bedarfsgemeinschaft, *, stichtag: date | None = None) -> Q
 _ROLLEN_FOLGE = {Rolle.ANTRAGSTELLER: 0, Rolle.PARTNER: 1, Rolle.KIND: 2, Rolle.SONSTIGE: 3}
 
 
-def bg_kurznamen(bg_ids: Iterable[int], *, stichtag: date | None = None) -> dict[int, str]:
-    """Short names of BGs for lists, in one query: the applicant and how many more members there are.
+@dataclass(frozen=True)
+class BgName:
+    """Who a BG is, for people: its first member (applicant, partner, then by age) and how many more."""
 
-    Example: "Schmidt, Susanne (+2)". The caller passes only BGs the user may see (it already
-    filtered them by `visible_to`); a BG without members on the day is missing from the result.
+    nachname: str
+    vorname: str
+    weitere: int
+
+    @property
+    def kurz(self) -> str:
+        """For lists: "Schmidt, Susanne (+2)"."""
+        return f"{self.nachname}, {self.vorname}" + (f" (+{self.weitere})" if self.weitere else "")
+
+    @property
+    def lang(self) -> str:
+        """For headings: "Schmidt, Susanne und 2 weitere"."""
+        if not self.weitere:
+            return f"{self.nachname}, {self.vorname}"
+        weitere = "1 weitere Person" if self.weitere == 1 else f"{self.weitere} weitere"
+        return f"{self.nachname}, {self.vorname} und {weitere}"
+
+    def __str__(self) -> str:
+        return self.kurz
+
+
+def bg_namen(bg_ids: Iterable[int], *, stichtag: date | None = None) -> dict[int, BgName]:
+    """The names of BGs by their members on the day, in one query.
+
+    The caller passes only BGs the user may see (it already filtered them by `visible_to`); a BG
+    without members on the day is missing from the result.
     """
     stichtag = stichtag or timezone.localdate()
     mitglieder: dict[int, list[tuple]] = {}
@@ -111,9 +136,13 @@ def bg_kurznamen(bg_ids: Iterable[int], *, stichtag: date | None = None) -> dict
     namen = {}
     for bg_id, personen in mitglieder.items():
         _rang, _geburtsdatum, nachname, vorname = min(personen)
-        weitere = f" (+{len(personen) - 1})" if len(personen) > 1 else ""
-        namen[bg_id] = f"{nachname}, {vorname}{weitere}"
+        namen[bg_id] = BgName(nachname, vorname, len(personen) - 1)
     return namen
+
+
+def bg_kurznamen(bg_ids: Iterable[int], *, stichtag: date | None = None) -> dict[int, str]:
+    """Short names of BGs for lists: "Schmidt, Susanne (+2)" (see `bg_namen`)."""
+    return {bg_id: name.kurz for bg_id, name in bg_namen(bg_ids, stichtag=stichtag).items()}
 
 
 @dataclass(frozen=True)
@@ -288,7 +317,7 @@ class Zusammenfuehrungsseite:
     person: Person
     adresse: Adresse | None
     bankverbindungen: list
-    mitgliedschaften: list[Mitgliedschaft]
+    mitgliedschaften: list[tuple[Mitgliedschaft, BgName | None]]
     anzahl: dict[str, int]
 
     @property
@@ -312,6 +341,8 @@ def merge_sides(user: User, *personen: Person) -> list[Zusammenfuehrungsseite]:
     """
     heute = timezone.localdate()
     seiten = []
+    mitgliedschaften = {person.pk: list(bgs_of_person(user, person)) for person in personen}
+    namen = bg_namen({m.bedarfsgemeinschaft_id for ms in mitgliedschaften.values() for m in ms})
     for person in personen:
         adressen = list(person.adressen.gueltig_am(heute).order_by("-gueltig_ab")[:1])
         seiten.append(
@@ -319,14 +350,16 @@ def merge_sides(user: User, *personen: Person) -> list[Zusammenfuehrungsseite]:
                 person=person,
                 adresse=adressen[0] if adressen else None,
                 bankverbindungen=list(person.bankverbindungen.gueltig_am(heute).order_by("-gueltig_ab")),
-                mitgliedschaften=list(bgs_of_person(user, person)),
+                mitgliedschaften=[
+                    (m, namen.get(m.bedarfsgemeinschaft_id)) for m in mitgliedschaften[person.pk]
+                ],
                 anzahl={label: getattr(person, related).count() for related, label in _VERLAUF.items()},
             )
         )
     return sorted(
         seiten,
         key=lambda s: (
-            not any(m.gueltig_bis is None or m.gueltig_bis >= heute for m in s.mitgliedschaften),
+            not any(m.gueltig_bis is None or m.gueltig_bis >= heute for m, _name in s.mitgliedschaften),
             -s.umfang,
             s.person.erstellt_am,
             s.person.pk,
@@ -335,25 +368,26 @@ def merge_sides(user: User, *personen: Person) -> list[Zusammenfuehrungsseite]:
 
 
 def search_summaries(user: User, treffer: list[Suchtreffer]) -> list[dict]:
-    """Result rows with today's BG numbers and address: two queries for any number of hits.
+    """Result rows with today's BGs (number and name) and address: three queries for any number of hits.
 
     Only BGs the user may see are listed (the same filter as `bgs_of_person`).
     """
     personen = [t.person for t in treffer]
     ids = [p.pk for p in personen]
     heute = timezone.localdate()
-    bg_nummern: dict[int, list[str]] = {}
-    mitgliedschaften = (
+    bg_nummern: dict[int, list[tuple[str, BgName | None]]] = {}
+    mitgliedschaften = list(
         Mitgliedschaft.objects.gueltig_am(heute)
         .filter(
             person_id__in=ids,
             bedarfsgemeinschaft__in=Bedarfsgemeinschaft.objects.visible_to(user).values("pk"),
         )
         .order_by("bedarfsgemeinschaft__nummer")
-        .values_list("person_id", "bedarfsgemeinschaft__nummer")
+        .values_list("person_id", "bedarfsgemeinschaft_id", "bedarfsgemeinschaft__nummer")
     )
-    for person_id, nummer in mitgliedschaften:
-        bg_nummern.setdefault(person_id, []).append(nummer)
+    namen = bg_namen({bg_id for _person_id, bg_id, _nummer in mitgliedschaften}, stichtag=heute)
+    for person_id, bg_id, nummer in mitgliedschaften:
+        bg_nummern.setdefault(person_id, []).append((nummer, namen.get(bg_id)))
     adressen = {
         a.person_id: a
         for a in Adresse.objects.gueltig_am(heute).filter(person_id__in=ids).order_by("gueltig_ab")

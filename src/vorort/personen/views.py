@@ -29,8 +29,10 @@ from vorort.personen.forms import (
 )
 from vorort.personen.models import Mitgliedschaft, Person
 from vorort.personen.selectors import (
+    BgName,
     access_bg_by_id,
     access_person_by_id,
+    bg_namen,
     bgs_of_person,
     likely_duplicates,
     merge_sides,
@@ -61,6 +63,10 @@ def _aktuelle_bg(user: User, person: Person) -> Mitgliedschaft | None:
     return bgs_of_person(user, person, stichtag=timezone.localdate()).first()
 
 
+def _bg_name(bg_id: int | None) -> BgName | None:
+    return bg_namen([bg_id]).get(bg_id) if bg_id else None
+
+
 def _tab(tabs, key: str):
     for tab in tabs:
         if tab.key == key:
@@ -73,12 +79,14 @@ def person(request: HttpRequest, person_id: int, tab: str = "stammdaten") -> Htt
     tabs = person_tabs(request.user)
     aktiv = _tab(tabs, tab)
     akte = access_person_by_id(request.user, person_id, zweck=f"Personenakte: {aktiv.label}")
+    mitgliedschaft = _aktuelle_bg(request.user, akte)
     return render(
         request,
         "personen/person.html",
         {
             "person": akte,
-            "mitgliedschaft": _aktuelle_bg(request.user, akte),
+            "mitgliedschaft": mitgliedschaft,
+            "bg_name": _bg_name(mitgliedschaft and mitgliedschaft.bedarfsgemeinschaft_id),
             "tabs": tabs,
             "aktiv": aktiv,
             "tab_kontext": _tab_kontext(request, aktiv, akte),
@@ -100,6 +108,7 @@ def bg(request: HttpRequest, bg_id: int, tab: str = "mitglieder") -> HttpRespons
         "personen/bg.html",
         {
             "bg": akte,
+            "bg_name": _bg_name(akte.pk),
             "tabs": tabs,
             "aktiv": aktiv,
             "tab_kontext": _tab_kontext(request, aktiv, akte),

@@ -130,8 +130,8 @@ def test_search_results_queries_do_not_grow(
         zander(anzahl)
         # session, user, OTP device, permissions (user, groups), team ids, the search, the search's
         # audit event (Mandant, savepoint, chain head, insert, head update, release), BG numbers,
-        # addresses, the header's roles, session save (savepoint, update, release)
-        with django_assert_num_queries(19) as erfasst:
+        # BG names, addresses, the header's roles, session save (savepoint, update, release)
+        with django_assert_num_queries(20) as erfasst:
             antwort = client.get(reverse("personen:suche"), {"q": "Zander"})
         counts.append(len(erfasst.captured_queries))
     assert len(antwort.context["zeilen"]) == 20
@@ -173,7 +173,7 @@ def test_bg_file_shows_members_and_records_the_read(client, sachbearbeiter_braun
     anmelden(client, sachbearbeiter_braun)
     antwort = client.get(reverse("personen:bg", args=[bg_mueller.pk]))
     html = antwort.content.decode()
-    assert "Bedarfsgemeinschaft 15088BG0000043" in html
+    assert "Müller, Jana und 1 weitere Person" in html and "BG 15088BG0000043" in html
     assert "Müller, Jana" in html and "Müller, Leon" in html
     assert "nEf" in html and "eLb" in html
     event = AuditEvent.objects.get(typ=AuditEvent.Typ.BG_GELESEN)
@@ -183,6 +183,22 @@ def test_bg_file_shows_members_and_records_the_read(client, sachbearbeiter_braun
         "BG-Akte: Bedarfsgemeinschaft",
     )
     assert client.get(reverse("personen:bg_tab", args=[bg_mueller.pk, "gibt-es-nicht"])).status_code == 404
+
+
+def test_a_bg_is_named_by_its_members_wherever_it_appears(client, sachbearbeiter_braun, bg_mueller):
+    """Issue 8: a BG is headed by its members' names, not only its number."""
+    jana = bg_mueller.mitgliedschaften.get(rolle=BgRolle.ANTRAGSTELLER).person
+    anmelden(client, sachbearbeiter_braun)
+    html = client.get(reverse("personen:bg", args=[bg_mueller.pk])).content.decode()
+    assert '<h1 class="kern-heading-large" id="aktentitel">Müller, Jana und 1 weitere Person' in html
+    assert "<title>Müller, Jana und 1 weitere Person · BG 15088BG0000043" in html
+
+    html = client.get(reverse("personen:person", args=[jana.pk])).content.decode()
+    assert "Müller, Jana und 1 weitere Person · BG 15088BG0000043" in html
+    html = client.get(reverse("personen:person_tab", args=[jana.pk, "bg"])).content.decode()
+    assert "Müller, Jana und 1 weitere Person" in html
+    html = client.get(reverse("personen:suche"), {"q": "Leon"}).content.decode()
+    assert "Müller, Jana (+1)" in html
 
 
 def test_other_team_gets_404_for_person_and_bg(client, sachbearbeiter_braun, bg_krause):
@@ -232,10 +248,10 @@ def test_person_page_queries_do_not_grow(
                 gueltig_ab=datetime.date(2000 + i, 1, 1),
             )
         # session, user, OTP device, permissions (user, groups), team ids, person, read event (Mandant,
-        # savepoint, chain head, insert, head update, release), current BG, addresses, bank accounts,
-        # employments, records merged into this one, the header's roles, session save (savepoint,
-        # update, release)
-        with django_assert_num_queries(22) as erfasst:
+        # savepoint, chain head, insert, head update, release), current BG and its name, addresses,
+        # bank accounts, employments, records merged into this one, the header's roles, session save
+        # (savepoint, update, release)
+        with django_assert_num_queries(23) as erfasst:
             client.get(reverse("personen:person", args=[person.pk]))
         counts.append(len(erfasst.captured_queries))
     assert counts[0] == counts[1]
