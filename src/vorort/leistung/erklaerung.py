@@ -43,7 +43,8 @@ class Zeile:
     p_id: int | None
 
 
-_RECHTSKREISE = {"Buergergeld": "Bürgergeld", "Grundsicherungsgeld": "Grundsicherungsgeld"}
+#: The benefit's name as the law engine's `rechtsstand` parameter spells it, and as people read it.
+LEISTUNGSNAMEN = {"Buergergeld": "Bürgergeld", "Grundsicherungsgeld": "Grundsicherungsgeld"}
 
 
 def rechtsstand_text(parameter_stand: str) -> str:
@@ -56,7 +57,7 @@ def rechtsstand_text(parameter_stand: str) -> str:
     if len(datum) != 10:
         return parameter_stand
     jahr, monat, tag = datum.split("-")
-    return f"{_RECHTSKREISE.get(name, name)}, Stand {tag}.{monat}.{jahr}"
+    return f"{LEISTUNGSNAMEN.get(name, name)}, Stand {tag}.{monat}.{jahr}"
 
 
 def euro(wert: float) -> str:

@@ -13,9 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from vorort.leistung.erklaerung import erklaerung, euro, rechtsstand_text
+from vorort.leistung.erklaerung import LEISTUNGSNAMEN, erklaerung, euro, rechtsstand_text
 from vorort.leistung.models import Antrag, Bewilligung, Unterlage
+from vorort.leistung.verfahrensrecht import bekanntgabe_tag
 from vorort.personen.models import Rolle as BgRolle
+from vorort.recht import PARAMETER
 
 MONATE = [
     "Januar",
@@ -107,8 +109,14 @@ def bescheid_kontext(bewilligung: Bewilligung) -> dict:
         )
     erster = sorted(berechnung.traces)[0]
     kdu_vermieter = sum((b.auszahlung_kdu for b in betraege if b.monat == bewilligung.von), Decimal("0"))
-    return _basis(antrag, "Bewilligung von Leistungen zur Sicherung des Lebensunterhalts nach dem SGB II") | {
+    basis = _basis(antrag, "Bewilligung von Leistungen zur Sicherung des Lebensunterhalts nach dem SGB II")
+    return basis | {
         "bewilligung": bewilligung,
+        "einzelperson": len(namen) == 1,
+        "leistung": LEISTUNGSNAMEN[PARAMETER["rechtsstand"].am(bewilligung.von).leistung],
+        "bekanntgabe_tag": bekanntgabe_tag(basis["datum"]),
+        # A grant only favours: § 39 SGB II concerns decisions that withdraw, revoke or reduce.
+        "ohne_aufschiebende_wirkung": "",
         "von": bewilligung.von,
         "bis": bewilligung.bis,
         "monate": monate,
@@ -118,7 +126,6 @@ def bescheid_kontext(bewilligung: Bewilligung) -> dict:
         "rechtsstand": rechtsstand_text(berechnung.traces[erster].get("parameter_stand", "")),
         "kdu_vermieter": euro(kdu_vermieter),
         "iban_kurz": f"{bewilligung.empfaenger_iban[:4]} … {bewilligung.empfaenger_iban[-4:]}",
-        "berechnung": berechnung,
     }
 
 

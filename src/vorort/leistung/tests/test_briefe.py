@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime
+import doctest
 import hashlib
+import re
 import subprocess
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.template.loader import render_to_string
 
 from vorort.akte.models import Dokument
 from vorort.core.models import AuditEvent
-from vorort.leistung import actions
+from vorort.leistung import actions, verfahrensrecht
 from vorort.leistung.erklaerung import euro
 from vorort.leistung.models import Schreiben, Unterlage
-from vorort.leistung.tests.faelle import erwartet_bg
+from vorort.leistung.tests.faelle import bewilligung_aus_fall, erwartet_bg, lade_fall
 
 
 def _text(dokument: Dokument) -> str:
@@ -26,6 +31,12 @@ def _text(dokument: Dokument) -> str:
     info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "Tagged:          yes" in info, "an accessible, tagged PDF"
     return " ".join(text.decode().split())
+
+
+def _bescheid(bewilligung, acting_user) -> Schreiben:
+    """The Bescheid of a released decision: the one written on release, or written now."""
+    vorhanden = bewilligung.schreiben.filter(art=Schreiben.Art.BEWILLIGUNGSBESCHEID).first()
+    return vorhanden or actions.create_bescheid(bewilligung, acting_user=acting_user)
 
 
 def test_bewilligungsbescheid_explains_the_amount(
@@ -79,3 +90,82 @@ def test_no_request_without_missing_documents(antrag_v01, sachbearbeiterin_schul
     with pytest.raises(Exception, match="keine Unterlagen"):
         actions.request_unterlagen(antrag_v01, acting_user=sachbearbeiterin_schulz)
     assert not Schreiben.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("aufgabe_zur_post", "tag", "nicht"),
+    [
+        (datetime.date(2024, 12, 31), "dritten", "vierten"),  # § 37 Abs. 2 S. 1 SGB X, old version
+        (datetime.date(2025, 1, 1), "vierten", "dritten"),  # as amended by Art. 33 PostModG
+        (datetime.date(2026, 12, 2), "vierten", "dritten"),
+    ],
+)
+def test_bekanntgabe_day_follows_the_law_on_the_posting_date(
+    aufgabe_zur_post, tag, nicht, antrag_v01, sachbearbeiterin_schulz, teamleitung_weber
+):
+    """The Bescheid is posted on its date; the day it counts as delivered is the law of that date."""
+    morgens = datetime.datetime.combine(aufgabe_zur_post, datetime.time(9), tzinfo=ZoneInfo("Europe/Berlin"))
+    with time_machine.travel(morgens, tick=False):
+        berechnung = actions.compute_berechnung(antrag_v01, acting_user=sachbearbeiterin_schulz)
+        bewilligung = actions.prepare_bewilligung(berechnung, acting_user=sachbearbeiterin_schulz)
+        bewilligung = actions.approve_bewilligung(bewilligung, acting_user=teamleitung_weber)
+        text = _text(_bescheid(bewilligung, sachbearbeiterin_schulz).dokument)
+    assert f"Datum {aufgabe_zur_post:%d.%m.%Y}" in text
+    assert f"gilt er am {tag} Tag nach der Aufgabe zur Post als bekannt gegeben (§ 37 Abs. 2 SGB X)" in text
+    assert f"am {nicht} Tag" not in text
+
+
+def test_single_person_is_addressed_alone(bewilligung_v01, sachbearbeiterin_schulz):
+    text = _text(_bescheid(bewilligung_v01, sachbearbeiterin_schulz).dokument)
+    assert "bewillige ich Ihnen Leistungen zur Sicherung des Lebensunterhalts" in text
+    assert "Mitgliedern Ihrer Bedarfsgemeinschaft" not in text
+    assert "Für März 2023 erhalten Sie insgesamt" in text
+    assert "erhält die Bedarfsgemeinschaft" not in text
+
+
+def test_family_is_addressed_with_the_members_of_the_bg(
+    team_leistung_1, sachbearbeiterin_schulz, teamleitung_weber
+):
+    fall = lade_fall("V11")  # single parent with a child of 4
+    bewilligung = bewilligung_aus_fall(
+        fall, team=team_leistung_1, sachbearbeitung=sachbearbeiterin_schulz, teamleitung=teamleitung_weber
+    )
+    text = _text(_bescheid(bewilligung, sachbearbeiterin_schulz).dokument)
+    assert "bewillige ich Ihnen und den Mitgliedern Ihrer Bedarfsgemeinschaft Leistungen" in text
+    assert (
+        f"Für April 2024 erhält die Bedarfsgemeinschaft insgesamt {euro(erwartet_bg(fall, 'zahlbetrag_m'))}"
+        in text
+    )
+    assert "Karla FallV11" in text and "Tom FallV11" in text
+
+
+def test_grant_carries_the_health_insurance_note_and_no_39_sentence(bewilligung_v01, sachbearbeiterin_schulz):
+    """§ 39 SGB II concerns decisions that withdraw or reduce; a grant only favours the person."""
+    text = _text(_bescheid(bewilligung_v01, sachbearbeiterin_schulz).dokument)
+    assert "aufschiebende Wirkung" not in text
+    assert "§ 39 SGB II" not in text
+    assert "Kranken- und Pflegeversicherung" in text
+    assert "§ 5 Abs. 1 Nr. 2a SGB V" in text
+    assert "§ 20 Abs. 1 Satz 2 Nr. 2a SGB XI" in text
+    assert "Die Beiträge zahlt das Jobcenter" in text
+
+
+def test_rechtsbehelfsbelehrung_names_39_for_decisions_that_take_away(testkreis):
+    """Later Änderungs- and Aufhebungsbescheide include the same Belehrung with the § 39 sentence."""
+    kontext = {"mandant": testkreis, "bekanntgabe_tag": "vierten"}
+    ohne = render_to_string("leistung/briefe/_rechtsbehelfsbelehrung.html", kontext)
+    mit = render_to_string(
+        "leistung/briefe/_rechtsbehelfsbelehrung.html",
+        kontext | {"ohne_aufschiebende_wirkung": "§ 39 Nr. 1 SGB II"},
+    )
+    assert "aufschiebende Wirkung" not in ohne
+    assert "Widerspruch und Anfechtungsklage haben keine aufschiebende Wirkung (§ 39 Nr. 1 SGB II)" in mit
+
+
+@pytest.mark.parametrize("name", sorted(verfahrensrecht.VERFAHRENSRECHT))
+def test_procedural_law_of_letters_is_dated_and_cited(name):
+    spec = verfahrensrecht.VERFAHRENSRECHT[name]
+    assert re.search(r"§\s*\d+", spec.description["de"]), f"{name}: no § in the description"
+    assert all(re.search(r"§\s*\d+", w.reference) for w in spec.values), f"{name}: a value without its §"
+    assert not spec.overlapping_periods(), f"{name}: validity periods overlap"
+    assert doctest.testmod(verfahrensrecht).failed == 0

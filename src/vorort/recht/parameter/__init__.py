@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -79,9 +80,14 @@ def _datum(wert: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(wert))
 
 
-def _lade() -> dict[str, Parameter]:
+def lade(pfade: Iterable[Path]) -> dict[str, Parameter]:
+    """Load dated parameters from YAML files in the format above; a key defined twice is an error.
+
+    The engine's own parameters are the files of this directory (`PARAMETER`); other apps keep dated
+    law that no calculation reads in their own file of the same format (e.g. `leistung/verfahrensrecht.yaml`).
+    """
     parameter: dict[str, Parameter] = {}
-    for pfad in sorted(VERZEICHNIS.glob("*.yaml")):
+    for pfad in pfade:
         inhalt = yaml.safe_load(pfad.read_text(encoding="utf-8"))
         for key, spec in inhalt.items():
             if key in parameter:
@@ -107,7 +113,7 @@ def _lade() -> dict[str, Parameter]:
     return parameter
 
 
-PARAMETER: dict[str, Parameter] = _lade()
+PARAMETER: dict[str, Parameter] = lade(sorted(VERZEICHNIS.glob("*.yaml")))
 
 
 @lru_cache(maxsize=1)
