@@ -1,11 +1,15 @@
 """The stored trace of a Berechnung (CONTRACT §6) as readable German rows with their § citations.
 
 The letter shows the steps a person needs to follow the amount (`kurz=True`); the calculation
-screen shows every step with its formula. Nothing is recomputed: the rows come from the trace.
+screen (Rechenweg) and the API show every step with its formula. Nothing is recomputed: the rows come
+from the trace. The trace keeps the engine's notation (`R`, `E_pool`, ratios, field names, notes on the
+law contract); the words a caseworker reads are made here, from the steps' stable names, so traces
+stored before a wording changed read the same (decision 0431).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 #: Steps shown in a letter, with the sentence used there; zero amounts are left out where marked.
@@ -20,7 +24,7 @@ BRIEF_SCHRITTE: dict[str, tuple[str, bool]] = {
     "mehrbedarf_unabweisbar_m": ("Mehrbedarf für einen unabweisbaren Bedarf", True),
     "mehrbedarf_warmwasser_m": ("Mehrbedarf für dezentrale Warmwassererzeugung", True),
     "kdu_anerkannt_m_hh": ("anerkannte Kosten für Unterkunft und Heizung der Wohnung", False),
-    "kdu_anerkannt_m": ("Ihr Anteil an Unterkunft und Heizung (nach Köpfen)", False),
+    "kdu_anerkannt_m": ("Anteil an Unterkunft und Heizung (nach Köpfen)", False),
     "gesamtbedarf_m": ("Bedarf insgesamt", False),
     "erwerbseinkommen_brutto_m": ("Erwerbseinkommen brutto", True),
     "erwerbseinkommen_netto_m": ("Erwerbseinkommen netto", True),
@@ -31,6 +35,49 @@ BRIEF_SCHRITTE: dict[str, tuple[str, bool]] = {
     "minderung_m": ("Minderung", True),
     "zahlbetrag_m": ("Zahlbetrag", False),
 }
+
+
+#: Label and formula in words for the steps the engine writes in its shorthand (R, E_pool).
+KLARTEXT: dict[str, tuple[str, str]] = {
+    "ungedeckter_bedarf_m_bg": (
+        "ungedeckter Bedarf der Bedarfsgemeinschaft",
+        "Summe der ungedeckten Bedarfe aller Mitglieder",
+    ),
+    "einkommen_pool_m_bg": (
+        "Einkommen der Bedarfsgemeinschaft",
+        "Summe der Einkommen der Mitglieder, die nicht Kind der BG sind (das Einkommen eines Kindes "
+        "deckt nur seinen eigenen Bedarf)",
+    ),
+    "bedarfsanteil": (
+        "Anteil am ungedeckten Bedarf",
+        "ungedeckter Bedarf der Person geteilt durch den ungedeckten Bedarf der Bedarfsgemeinschaft",
+    ),
+    "anspruch_m": (
+        "Anspruch nach Bedarfsanteil",
+        "ungedeckter Bedarf der Person minus ihr Anteil am Einkommen der Bedarfsgemeinschaft; kein Anspruch, "
+        "wenn das Einkommen den ungedeckten Bedarf der Bedarfsgemeinschaft deckt oder das Vermögen den "
+        "Freibetrag übersteigt",
+    ),
+}
+#: The rules for housing costs by the number the engine gives them (`kdu_regel_hh`, § 22 SGB II).
+KDU_REGELN = {
+    1: "Kostensenkungsverfahren läuft",
+    2: "Karenzzeit",
+    3: "nach der Karenzzeit: Gesamtangemessenheitsgrenze",
+    4: "nach der Karenzzeit: örtliche Grenzen",
+}
+_VERMOEGEN_FELDER = {
+    "karenzzeit_erste_person": "in der Karenzzeit für die erste Person",
+    "karenzzeit_weitere_person": "in der Karenzzeit für jede weitere Person",
+    "nach_karenzzeit_je_person": "nach der Karenzzeit je Person",
+}
+_VERMOEGEN_FELD = re.compile(r"parameter\.vermoegensfreibetrag\.([a-z_]+)$")
+_ALTERSSTUFE = re.compile(r"parameter\.vermoegensfreibetrag\.bis_alter_(\d+)$")
+#: The age bound `recht/parameter/vermoegen.yaml` gives the last step: no upper bound.
+_OHNE_OBERGRENZE = 999
+_FREIBETRAG_STUFE = re.compile(r"parameter\.erwerbstaetigenfreibetrag\.promille_ab_(\d+)$")
+#: Notes on the law contract inside a parameter's source: for the engine's maintainers, not for people.
+_VERTRAGSHINWEIS = re.compile(r"\s*\([^()]*(?:CONTRACT|nicht verifiziert)[^()]*\)")
 
 
 @dataclass(frozen=True)
@@ -65,23 +112,60 @@ def euro(wert: float) -> str:
     return f"{text} €"
 
 
+def prozent(anteil: float) -> str:
+    """A share as people write it.
+
+    >>> prozent(0.2), prozent(0.718325), prozent(1.0)
+    ('20 %', '71,83 %', '100 %')
+    """
+    text = f"{anteil * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text} %"
+
+
 def _wert(step: dict) -> str:
     if step["unit"] == "EUR":
         return euro(float(step["value"]))
     if step["unit"] == "bool":
         return "ja" if step["value"] else "nein"
-    if isinstance(step["value"], float) and not float(step["value"]).is_integer():
-        return f"{step['value']:.6f}".replace(".", ",")
-    return str(int(step["value"])) if isinstance(step["value"], (int, float)) else str(step["value"])
+    if step["name"] == "kdu_regel_hh":
+        return f"{step['value']} – {KDU_REGELN[int(step['value'])]}"
+    if step["unit"] == "ratio" and isinstance(step["value"], float):
+        return prozent(step["value"])
+    return str(step["value"])
+
+
+def _parameter_text(step: dict, vorige_altersgrenze: int | None) -> tuple[str, str]:
+    """Label and formula of a law parameter's step, in words (age steps need the previous bound)."""
+    name, text = step["name"], step.get("label") or step["name"]
+    if treffer := _ALTERSSTUFE.match(name):
+        bis = int(treffer.group(1))
+        von = vorige_altersgrenze + 1 if vorige_altersgrenze is not None else None
+        if bis == _OHNE_OBERGRENZE:
+            alter = f"ab {von} Jahren" if von is not None else "jedes Alters"
+        else:
+            alter = f"von {von} bis {bis} Jahren" if von is not None else f"bis {bis} Jahre"
+        text = f"Vermögensfreibetrag je Person {alter}"
+    elif treffer := _FREIBETRAG_STUFE.match(name):
+        text = f"Erwerbstätigenfreibetrag: Anteil des Bruttos ab {int(treffer.group(1)):,} €".replace(
+            ",", "."
+        )
+    elif (treffer := _VERMOEGEN_FELD.match(name)) and treffer.group(1) in _VERMOEGEN_FELDER:
+        text = f"Vermögensfreibetrag {_VERMOEGEN_FELDER[treffer.group(1)]}"
+    formel = step.get("formula", "")
+    if formel.startswith("Parameter (") and formel.endswith(")"):
+        formel = "Wert nach " + _VERTRAGSHINWEIS.sub("", formel.removeprefix("Parameter (")[:-1])
+    return text, formel
 
 
 def erklaerung(trace: dict, namen: dict[int, str], *, kurz: bool = True) -> list[Zeile]:
     """Rows of the trace in calculation order; `namen` maps p_id to the person's name."""
     zeilen = []
     gesehen_hh = False
+    altersgrenze: int | None = None
     for step in trace["steps"]:
         name = step["name"]
         p_id = step.get("p_id")
+        formel = step.get("formula", "")
         if kurz:
             if name not in BRIEF_SCHRITTE:
                 continue
@@ -93,19 +177,18 @@ def erklaerung(trace: dict, namen: dict[int, str], *, kurz: bool = True) -> list
                     continue
                 gesehen_hh = True
                 p_id = None
+        elif name.startswith("parameter."):
+            text, formel = _parameter_text(step, altersgrenze)
+            if treffer := _ALTERSSTUFE.match(name):
+                altersgrenze = int(treffer.group(1))
+        elif name in KLARTEXT:
+            text, formel = KLARTEXT[name]
         else:
             text = step.get("label") or name
         wer = namen.get(p_id, f"Person {p_id}") if p_id is not None else "Bedarfsgemeinschaft"
         if name.startswith("parameter."):
             wer = "Rechtsstand"
         zeilen.append(
-            Zeile(
-                wer=wer,
-                text=text,
-                wert=_wert(step),
-                norm=step.get("rule", ""),
-                formel=step.get("formula", ""),
-                p_id=p_id,
-            )
+            Zeile(wer=wer, text=text, wert=_wert(step), norm=step.get("rule", ""), formel=formel, p_id=p_id)
         )
     return zeilen

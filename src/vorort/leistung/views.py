@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from vorort.core.exceptions import InvalidTransition, NotAllowed
 from vorort.core.forms import apply_validation_errors
 from vorort.leistung import actions
-from vorort.leistung.erklaerung import erklaerung
+from vorort.leistung.erklaerung import erklaerung, rechtsstand_text
 from vorort.leistung.forms import AntragForm, AntragNeuForm, AntragPersonForm, EinkommenForm, ZahllaufForm
 from vorort.leistung.models import NULL, AntragPerson, Bewilligung, Buchung, Zahlung
 from vorort.leistung.selectors import (
@@ -220,13 +220,21 @@ def berechnung_detail(request: HttpRequest, berechnung_id: int) -> HttpResponse:
         {
             "berechnung": berechnung,
             "monat": monat,
+            "monat_text": _monat_text(monat),
             "namen": namen,
+            "rechtsstand": rechtsstand_text(trace["parameter_stand"]) if trace else "",
             "schritte": erklaerung(trace, namen, kurz=False) if trace else [],
             "kurz": erklaerung(trace, namen, kurz=True) if trace else [],
-            "bg_zeilen": [(m, berechnung.ergebnis[m]["bg"]) for m in berechnung.monate],
+            "bg_zeilen": [(m, _monat_text(m), berechnung.ergebnis[m]["bg"]) for m in berechnung.monate],
             "aktuell": berechnung.antrag_version == berechnung.antrag.version,
         },
     )
+
+
+def _monat_text(monat: str) -> str:
+    """A stored month key ("2026-12") as people read it ("12.2026")."""
+    jahr, _, mm = monat.partition("-")
+    return f"{mm}.{jahr}"
 
 
 @login_required
