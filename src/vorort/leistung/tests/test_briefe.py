@@ -96,7 +96,7 @@ def test_no_request_without_missing_documents(antrag_v01, sachbearbeiterin_schul
     ("aufgabe_zur_post", "tag", "nicht"),
     [
         (datetime.date(2024, 12, 31), "dritten", "vierten"),  # § 37 Abs. 2 S. 1 SGB X, old version
-        (datetime.date(2025, 1, 1), "vierten", "dritten"),  # as amended by Art. 33 PostModG
+        (datetime.date(2025, 1, 1), "vierten", "dritten"),  # as amended by the PostModG (BGBl. 2024 I Nr. 236)
         (datetime.date(2026, 12, 2), "vierten", "dritten"),
     ],
 )
