@@ -23,15 +23,6 @@ def erwartet_bg(fall: dict, spalte: str, bg_id: int = 1) -> Decimal:
 
 #: First names of the persons of a case, by p_id; the family name is the case's id.
 VORNAMEN = {1: "Karla", 2: "Tom", 3: "Lina", 4: "Emil", 5: "Mara"}
-#: Facts of a case's person that `update_antrag_person` records (AntragPerson fields).
-PERSON_FAKTEN = (
-    "schwanger_ab_13_woche",
-    "mehrbedarf_behinderung",
-    "mehrbedarf_ernaehrung_m",
-    "mehrbedarf_unabweisbar_m",
-    "schueler_student_azubi",
-    "vermoegen",
-)
 
 
 def antrag_aus_fall(fall: dict, *, team, acting_user):
@@ -101,7 +92,7 @@ def antrag_aus_fall(fall: dict, *, team, acting_user):
         heizkosten_m=Decimal(str(erste["heizkosten_m_hh"])),
     )
     for p in personen:
-        fakten = {k: p[k] for k in PERSON_FAKTEN if k in p}
+        fakten = {k: p[k] for k in actions.PERSON_FELDER if k in p}
         if fakten:
             actions.update_antrag_person(
                 antrag, ids[p["p_id"]], version=antrag.version, acting_user=acting_user, **fakten
