@@ -13,21 +13,10 @@ from pathlib import Path
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vorort.core.tests.browser import code_for, screenshot
+from vorort.core.tests.browser import anmelden, code_for, screenshot
 from vorort.core.tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def login(page, base_url: str, username: str, device: TOTPDevice) -> None:
-    page.goto(f"{base_url}/")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(re.compile(r"/zweiter-faktor/"))
-    page.get_by_label("Sechsstelliger Code").fill(code_for(device))
-    page.get_by_role("button", name="Bestätigen").click()
-    page.get_by_role("heading", name="Meine Aufgaben", exact=True).wait_for()
 
 
 def assert_kern_styles_and_no_csp_errors(page) -> None:
@@ -47,7 +36,7 @@ def test_caseworker_opens_a_file_and_data_protection_sees_the_read(
     page.goto(f"{live_server.url}/")
     page.get_by_role("heading", name="Anmelden").wait_for()
     screenshot(page, "01-anmelden")
-    login(page, live_server.url, "schulz", schulz_app)
+    anmelden(page, live_server.url, "schulz", schulz_app)
     assert (
         page.get_by_role("navigation", name="Hauptnavigation")
         .get_by_role("link", name="Meine Aufgaben")
@@ -81,7 +70,7 @@ def test_caseworker_opens_a_file_and_data_protection_sees_the_read(
     page.get_by_role("button", name="Abmelden").click()
     page.get_by_role("heading", name="Anmelden").wait_for()
 
-    login(page, live_server.url, "wagner", wagner_app)
+    anmelden(page, live_server.url, "wagner", wagner_app)
     page.get_by_role("link", name="Protokoll durchsuchen").wait_for()
     screenshot(page, "06-start-datenschutz")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Protokoll").click()

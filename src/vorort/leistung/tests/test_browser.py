@@ -25,8 +25,7 @@ from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from vorort.core.tests.browser import code_for, screenshot
-from vorort.core.tests.factories import TEST_PASSWORD
+from vorort.core.tests.browser import anmelden, screenshot
 from vorort.leistung.sepa import XSD
 from vorort.leistung.tests.faelle import erwartet_bg
 
@@ -42,16 +41,6 @@ def euro_deutsch(betrag: Decimal) -> str:
 
 def einheitlich(text: str) -> str:
     return re.sub(r"[\s\u00a0]+", " ", text)
-
-
-def anmelden(seite, base_url: str, username: str, device: TOTPDevice) -> None:
-    seite.goto(f"{base_url}/")
-    seite.get_by_label("Benutzername").fill(username)
-    seite.get_by_label("Passwort").fill(TEST_PASSWORD)
-    seite.get_by_role("button", name="Anmelden").click()
-    seite.get_by_label("Sechsstelliger Code").fill(code_for(device))
-    seite.get_by_role("button", name="Bestätigen").click()
-    seite.get_by_role("heading", name="Meine Aufgaben", exact=True).wait_for()
 
 
 def meldung(seite, text: str):
