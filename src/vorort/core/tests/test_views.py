@@ -119,6 +119,13 @@ def test_logout_needs_post(client, sachbearbeiterin_schulz):
     assert client.get(reverse("core:start"))["Location"].startswith("/anmelden/")
 
 
+def test_idle_timeout_reaches_the_script_as_a_plain_number(client, sachbearbeiterin_schulz):
+    # USE_THOUSAND_SEPARATOR would write 1800 as "1.800", which parseInt reads as 1 (issue 8).
+    anmelden(client, sachbearbeiterin_schulz)
+    html = client.get(reverse("core:start")).content.decode()
+    assert 'data-sitzung-sekunden="1800"' in html
+
+
 def test_login_page_explains_idle_logout(client):
     html = client.get(reverse("core:login"), {"abgelaufen": "1"}).content.decode()
     assert "Sie wurden nach 30 Minuten ohne Aktivität abgemeldet." in html
