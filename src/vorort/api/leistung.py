@@ -158,11 +158,15 @@ def antrag_berechnen(request: HttpRequest, antrag_id: int):
 
 @router.post(
     "/bewilligungen/{bewilligung_id}/freigeben",
-    response={200: BewilligungOut, 403: FehlerOut, 409: FehlerOut},
+    response={200: BewilligungOut, 403: FehlerOut, 409: FehlerOut, 500: FehlerOut},
     summary="Bewilligung freigeben (Vier-Augen-Prinzip)",
 )
 def bewilligung_freigeben(request: HttpRequest, bewilligung_id: int):
-    """Gibt als zweite Person frei und legt den Bescheid in der Akte ab; wer vorbereitet hat, erhält 403."""
+    """Gibt als zweite Person frei und legt den Bescheid in der Akte ab (beides oder nichts).
+
+    403, wenn die Person nicht freigeben darf (wer vorbereitet hat; eine Rolle, die der Grund nicht
+    zulässt); 500, wenn der Bescheid nicht erstellt werden konnte (dann ist nichts freigegeben).
+    """
     bewilligung = access_bewilligung_by_id(request.auth, bewilligung_id)
     try:
         bewilligung = actions.approve_bewilligung(bewilligung, acting_user=request.auth)
@@ -170,5 +174,6 @@ def bewilligung_freigeben(request: HttpRequest, bewilligung_id: int):
         return Status(403, {"detail": str(exc)})
     except InvalidTransition as exc:
         return Status(409, {"detail": str(exc)})
-    actions.create_bescheid(bewilligung, acting_user=request.auth)
+    except actions.BescheidFehler as exc:
+        return Status(500, {"detail": str(exc)})
     return Status(200, bewilligung)

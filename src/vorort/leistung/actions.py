@@ -6,6 +6,7 @@ durable transaction (STYLE §3.1). The payment run has its own module, `leistung
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from vorort.akte.actions import store_dokument
 from vorort.akte.models import Dokument
 from vorort.core.audit import record_event
 from vorort.core.exceptions import InvalidTransition, NotAllowed, require_permission
-from vorort.core.models import AuditEvent, User
+from vorort.core.models import AuditEvent, Rolle, User
 from vorort.leistung.eingabe import (
     aufteilen,
     monat_key,
@@ -32,6 +33,7 @@ from vorort.leistung.eingabe import (
 )
 from vorort.leistung.models import (
     ANTRAG_FAKTEN,
+    FREIGABE_ROLLE,
     NULL,
     Antrag,
     AntragPerson,
@@ -42,6 +44,7 @@ from vorort.leistung.models import (
     Leistungsbetrag,
     Schreiben,
     Unterlage,
+    VierAugenGrund,
 )
 from vorort.personen.actions import start_leistungsbezug
 from vorort.personen.models import Bankverbindung, Bedarfsgemeinschaft, Person
@@ -49,6 +52,8 @@ from vorort.personen.models import Rolle as BgRolle
 from vorort.personen.validators import normalize_iban, validate_iban
 
 #: Bewilligungszeitraum in months (§ 41 Abs. 3 SGB II; § 41a: provisional decisions 6 months).
+logger = logging.getLogger(__name__)
+
 MONATE_REGULAER = 12
 MONATE_VORLAEUFIG = 6
 
@@ -460,19 +465,56 @@ def compute_berechnung(antrag: Antrag, *, acting_user: User) -> Berechnung:
 # --- Bewilligung ----------------------------------------------------------------------------
 
 
-def _vier_augen(antrag: Antrag, monatsbetrag: Decimal, nachzahlung: Decimal) -> str:
-    """Return why a second person must release the decision, or '' (Mandant's settings)."""
+def _vier_augen(
+    antrag: Antrag, monatsbetrag: Decimal, nachzahlung: Decimal, *, teamleitung_pruefen: bool = False
+) -> tuple[str, str]:
+    """Why a second person must release the decision, and who (`FREIGABE_ROLLE`); ('', '') if nobody.
+
+    The reasons come from the Mandant's settings, or from the maker asking the team lead to check.
+    """
     einstellungen = LeistungEinstellungen.for_mandant(antrag.mandant)
-    gruende = []
+    gruende: list[tuple[VierAugenGrund, str]] = []
     if einstellungen.vier_augen_erstbewilligung and antrag.art == Antrag.Art.ERSTANTRAG:
-        gruende.append("Erstbewilligung")
+        gruende.append((VierAugenGrund.ERSTBEWILLIGUNG, "Erstbewilligung"))
     grenze = einstellungen.vier_augen_nachzahlung_ab
     if grenze is not None and nachzahlung >= grenze:
-        gruende.append(f"Nachzahlung von {_euro(nachzahlung)} (ab {_euro(grenze)})")
+        gruende.append(
+            (VierAugenGrund.NACHZAHLUNG, f"Nachzahlung von {_euro(nachzahlung)} (ab {_euro(grenze)})")
+        )
     grenze = einstellungen.vier_augen_monatsbetrag_ab
     if grenze is not None and monatsbetrag >= grenze:
-        gruende.append(f"Monatsbetrag von {_euro(monatsbetrag)} (ab {_euro(grenze)})")
-    return "; ".join(gruende)
+        gruende.append(
+            (VierAugenGrund.MONATSBETRAG, f"Monatsbetrag von {_euro(monatsbetrag)} (ab {_euro(grenze)})")
+        )
+    if teamleitung_pruefen:
+        gruende.append((VierAugenGrund.TEAMLEITUNG, str(VierAugenGrund.TEAMLEITUNG.label)))
+    rolle = next((FREIGABE_ROLLE[g] for g, _ in gruende if FREIGABE_ROLLE[g] is not None), None)
+    return "; ".join(text for _, text in gruende), rolle.value if rolle else ""
+
+
+def freigabe_verweigert(bewilligung: Bewilligung, user: User) -> str:
+    """Why `user` may not release `bewilligung`, as a German sentence; '' if they may.
+
+    The one check behind the release action and the "Freigeben" button (Vier-Augen-Prinzip and
+    `FREIGABE_ROLLE`).
+    """
+    if bewilligung.status != Bewilligung.Status.FREIGABE_AUSSTEHEND:
+        return f"Die Bewilligung ist {bewilligung.get_status_display()} und wartet nicht auf Freigabe."
+    grund = f"Grund: {bewilligung.vier_augen_grund}"
+    if bewilligung.erstellt_von_id == user.pk:
+        wer = (
+            f"die {Rolle(bewilligung.freigabe_rolle).label}"
+            if bewilligung.freigabe_rolle
+            else "eine zweite Person"
+        )
+        return f"Sie haben diese Entscheidung selbst vorbereitet. Bitte lassen Sie {wer} freigeben ({grund})."
+    if not user.has_perm("leistung.release_bewilligung"):
+        return "Sie haben keine Berechtigung, Bewilligungen freizugeben."
+    if bewilligung.freigabe_rolle and bewilligung.freigabe_rolle not in {r.value for r in user.rollen}:
+        return (
+            f"Diese Bewilligung darf nur die {Rolle(bewilligung.freigabe_rolle).label} freigeben ({grund})."
+        )
+    return ""
 
 
 def leistungsbetraege(berechnung: Berechnung) -> list[Leistungsbetrag]:
@@ -508,12 +550,17 @@ def leistungsbetraege(berechnung: Berechnung) -> list[Leistungsbetrag]:
 
 @transaction.atomic(durable=True)
 def prepare_bewilligung(
-    berechnung: Berechnung, *, acting_user: User, heute: date | None = None
+    berechnung: Berechnung,
+    *,
+    acting_user: User,
+    heute: date | None = None,
+    teamleitung_pruefen: bool = False,
 ) -> Bewilligung:
     """Prepare the decision from a Berechnung of the current Antrag version.
 
-    If the Mandant's rules require a second person, the Bewilligung waits for release; otherwise
-    it is granted at once and the Antrag is bewilligt.
+    If the Mandant's rules require a second person, or the maker asks the team lead to check
+    (`teamleitung_pruefen`), the Bewilligung waits for release; otherwise it is granted at once,
+    the Antrag is bewilligt and the Bescheid is filed.
     """
     require_permission(acting_user, "leistung.add_bewilligung", "Bewilligungen vorzubereiten")
     antrag = Antrag.objects.select_for_update().get(pk=berechnung.antrag_id)
@@ -537,7 +584,9 @@ def prepare_bewilligung(
     betraege = leistungsbetraege(berechnung)
     nachzahlung = sum((b.zahlbetrag for b in betraege if b.monat < monatsanfang(heute)), NULL)
     monatsbetrag = berechnung.zahlbetrag_erster_monat
-    grund = _vier_augen(antrag, monatsbetrag, nachzahlung)
+    grund, freigabe_rolle = _vier_augen(
+        antrag, monatsbetrag, nachzahlung, teamleitung_pruefen=teamleitung_pruefen
+    )
     bewilligung = Bewilligung.objects.create(
         mandant_id=antrag.mandant_id,
         antrag=antrag,
@@ -551,6 +600,7 @@ def prepare_bewilligung(
         nachzahlung=nachzahlung,
         vier_augen_erforderlich=bool(grund),
         vier_augen_grund=grund,
+        freigabe_rolle=freigabe_rolle,
         empfaenger_name=antrag.kontoinhaber,
         empfaenger_iban=antrag.iban,
         empfaenger_bic=antrag.bic,
@@ -571,28 +621,22 @@ def prepare_bewilligung(
         details={"berechnung": berechnung.pk, "vier_augen": grund, "zahlbetrag_monat": monatsbetrag},
     )
     if not grund:
-        _bewilligen(bewilligung, antrag, acting_user)
+        _bewilligen(bewilligung, antrag, acting_user, _bescheid_pdf(bewilligung))
     return bewilligung
-
-
-VIER_AUGEN_MELDUNG = (
-    "Sie haben diese Entscheidung selbst vorbereitet. Bitte lassen Sie eine zweite Person freigeben."
-)
 
 
 @transaction.atomic(durable=True)
 def approve_bewilligung(bewilligung: Bewilligung, *, acting_user: User) -> Bewilligung:
-    """Release a decision as the second person (Vier-Augen-Prinzip); the maker never can."""
+    """Release a decision as the second person (Vier-Augen-Prinzip); the maker never can, and a
+    reason that names a role (`FREIGABE_ROLLE`) admits only that role."""
     require_permission(acting_user, "leistung.release_bewilligung", "Bewilligungen freizugeben")
     bewilligung = Bewilligung.objects.select_for_update().get(pk=bewilligung.pk)
     if bewilligung.status != Bewilligung.Status.FREIGABE_AUSSTEHEND:
         raise InvalidTransition(
-            bewilligung.status,
-            Bewilligung.Status.BEWILLIGT,
-            f"Die Bewilligung ist {bewilligung.get_status_display()} und wartet nicht auf Freigabe.",
+            bewilligung.status, Bewilligung.Status.BEWILLIGT, freigabe_verweigert(bewilligung, acting_user)
         )
-    if bewilligung.erstellt_von_id == acting_user.pk:
-        raise NotAllowed(VIER_AUGEN_MELDUNG)
+    if grund := freigabe_verweigert(bewilligung, acting_user):
+        raise NotAllowed(grund)
     antrag = Antrag.objects.select_for_update().get(pk=bewilligung.antrag_id)
     if bewilligung.berechnung.antrag_version != antrag.version:
         raise InvalidTransition(
@@ -600,6 +644,7 @@ def approve_bewilligung(bewilligung: Bewilligung, *, acting_user: User) -> Bewil
             Bewilligung.Status.BEWILLIGT,
             "Der Antrag wurde nach der Berechnung geändert. Die Bewilligung muss neu vorbereitet werden.",
         )
+    pdf = _bescheid_pdf(bewilligung)  # before the first write: SQLite holds its write lock from there
     bewilligung.freigegeben_von = acting_user
     bewilligung.freigegeben_am = timezone.now()
     bewilligung.status = Bewilligung.Status.BEWILLIGT
@@ -611,11 +656,12 @@ def approve_bewilligung(bewilligung: Bewilligung, *, acting_user: User) -> Bewil
         objekt=bewilligung,
         details={"vorbereitet_von": bewilligung.erstellt_von_id, "grund": bewilligung.vier_augen_grund},
     )
-    _bewilligen(bewilligung, antrag, acting_user)
+    _bewilligen(bewilligung, antrag, acting_user, pdf)
     return bewilligung
 
 
-def _bewilligen(bewilligung: Bewilligung, antrag: Antrag, acting_user: User) -> None:
+def _bewilligen(bewilligung: Bewilligung, antrag: Antrag, acting_user: User, pdf: bytes) -> None:
+    """Grant: the Antrag is bewilligt, the BG receives benefits, and the Bescheid is filed (decision 0412)."""
     antrag.status = Antrag.Status.BEWILLIGT
     antrag.save(update_fields=["status"])
     start_leistungsbezug(antrag.bedarfsgemeinschaft, ab=antrag.leistungsbeginn, acting_user=acting_user)
@@ -626,27 +672,42 @@ def _bewilligen(bewilligung: Bewilligung, antrag: Antrag, acting_user: User) -> 
         objekt=antrag,
         details={"bewilligung": bewilligung.pk, "von": bewilligung.von, "bis": bewilligung.bis},
     )
+    _bescheid_ablegen(bewilligung, pdf, acting_user=acting_user)
 
 
 # --- Letters ----------------------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
-def create_bescheid(bewilligung: Bewilligung, *, acting_user: User) -> Schreiben:
-    """Render the Bewilligungsbescheid as a tagged PDF and file it in the BG's e-Akte."""
+class BescheidFehler(Exception):
+    """The Bescheid could not be written; the decision it belongs to was not saved either."""
+
+
+def _bescheid_pdf(bewilligung: Bewilligung, *, datum: date | None = None) -> bytes:
+    """Render the Bewilligungsbescheid, or raise `BescheidFehler` with a German message."""
     from vorort.leistung.pdf import render_bewilligungsbescheid
 
-    require_permission(acting_user, "leistung.view_bewilligung", "Bescheide zu erstellen")
-    if bewilligung.status != Bewilligung.Status.BEWILLIGT:
-        raise InvalidTransition(bewilligung.status, "bescheid", "Ein Bescheid folgt erst auf die Freigabe.")
-    pdf = render_bewilligungsbescheid(bewilligung)
+    try:
+        return render_bewilligungsbescheid(bewilligung, datum=datum)
+    except Exception as exc:
+        logger.exception("Bescheid for Bewilligung %s could not be rendered", bewilligung.pk)
+        raise BescheidFehler(
+            "Der Bescheid konnte nicht erstellt werden; die Entscheidung wurde deshalb nicht gespeichert. "
+            "Bitte versuchen Sie es erneut. Bleibt der Fehler, informieren Sie bitte die IT-Betreuung "
+            f"(Bewilligung {bewilligung.pk}, Fehler {type(exc).__name__})."
+        ) from exc
+
+
+def _bescheid_ablegen(
+    bewilligung: Bewilligung, pdf: bytes, *, acting_user: User, nachtraeglich: bool = False
+) -> Schreiben:
+    """File the rendered Bescheid in the BG's e-Akte (inside the caller's transaction)."""
     bg = bewilligung.bedarfsgemeinschaft
     dokument = store_dokument(
         mandant=bewilligung.mandant,
         inhalt=pdf,
         dateiname=f"bewilligungsbescheid_{bg.nummer}_{bewilligung.von:%Y-%m}.pdf",
         mime_type="application/pdf",
-        titel=f"Bewilligungsbescheid {bewilligung.von:%m/%Y}–{bewilligung.bis:%m/%Y}",
+        titel=f"Bewilligungsbescheid {bewilligung.von:%m.%Y}–{bewilligung.bis:%m.%Y}",
         art=Dokument.Art.BESCHEID,
         acting_user=acting_user,
         bedarfsgemeinschaft=bg,
@@ -665,9 +726,33 @@ def create_bescheid(bewilligung: Bewilligung, *, acting_user: User) -> Schreiben
         acting_user=acting_user,
         bedarfsgemeinschaft_id=bg.pk,
         objekt=schreiben,
-        details={"dokument": dokument.pk, "sha256": dokument.sha256},
+        details={"dokument": dokument.pk, "sha256": dokument.sha256, "nachtraeglich": nachtraeglich},
     )
     return schreiben
+
+
+def entscheidungsdatum(bewilligung: Bewilligung) -> date:
+    """The day the decision was taken: released, or prepared when no second person was needed."""
+    return timezone.localdate(bewilligung.freigegeben_am or bewilligung.erstellt_am)
+
+
+@transaction.atomic(durable=True)
+def create_bescheid(bewilligung: Bewilligung, *, acting_user: User) -> Schreiben:
+    """File the missing Bescheid of a granted decision, dated the day it was decided.
+
+    Releases file their Bescheid themselves; this is for decisions without one, e.g. the demo
+    history or decisions taken over from an earlier system (decision 0412).
+    """
+    require_permission(acting_user, "leistung.add_bewilligung", "Bescheide zu erstellen")
+    bewilligung = Bewilligung.objects.select_for_update().get(pk=bewilligung.pk)
+    if bewilligung.status != Bewilligung.Status.BEWILLIGT:
+        raise InvalidTransition(bewilligung.status, "bescheid", "Ein Bescheid folgt erst auf die Freigabe.")
+    if bewilligung.schreiben.filter(art=Schreiben.Art.BEWILLIGUNGSBESCHEID).exists():
+        raise InvalidTransition(
+            bewilligung.status, "bescheid", "Der Bescheid zu dieser Bewilligung ist bereits abgelegt."
+        )
+    pdf = _bescheid_pdf(bewilligung, datum=entscheidungsdatum(bewilligung))
+    return _bescheid_ablegen(bewilligung, pdf, acting_user=acting_user, nachtraeglich=True)
 
 
 @transaction.atomic(durable=True)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+
+from vorort.recht.regeln import regeln_am
 
 #: Steps shown in a letter, with the sentence used there; zero amounts are left out where marked.
 BRIEF_SCHRITTE: dict[str, tuple[str, bool]] = {
@@ -191,4 +194,53 @@ def erklaerung(trace: dict, namen: dict[int, str], *, kurz: bool = True) -> list
         zeilen.append(
             Zeile(wer=wer, text=text, wert=_wert(step), norm=step.get("rule", ""), formel=formel, p_id=p_id)
         )
+    return zeilen
+
+
+#: Amounts a decision fixes per person and month (`Leistungsbetrag`), with the engine column whose
+#: rule they come from, for a letter whose Berechnung was stored without its trace; zero amounts of
+#: the marked ones are left out.
+_BETRAG_SCHRITTE = [
+    ("regelbedarf", "regelbedarf_m", "Regelbedarf", False),
+    ("mehrbedarf", "mehrbedarf_gesamt_m", "Mehrbedarfe", True),
+    ("kdu", "kdu_anerkannt_m", "Ihr Anteil an Unterkunft und Heizung (nach Köpfen)", False),
+    ("bedarf", "gesamtbedarf_m", "Bedarf insgesamt", False),
+    ("einkommen", "einkommen_bereinigt_m", "angerechnetes Einkommen", True),
+    ("minderung", "minderung_m", "Minderung", True),
+    ("zahlbetrag", "zahlbetrag_m", "Zahlbetrag", False),
+]
+
+
+def erklaerung_aus_betraegen(betraege, namen: dict[int, str], stichtag: date) -> list[Zeile]:
+    """Rows for one month from the amounts a decision fixed per person (`Leistungsbetrag`).
+
+    Used where the Berechnung keeps no trace for the month (compact demo history, decision 0411):
+    fewer steps than `erklaerung`, the same § of the law in force on `stichtag`.
+    """
+    aktiv = regeln_am(stichtag)
+    zeilen = []
+    for b in betraege:
+        werte = {
+            "regelbedarf": b.regelbedarf,
+            "mehrbedarf": b.mehrbedarf,
+            "kdu": b.kdu,
+            "bedarf": b.regelbedarf + b.mehrbedarf + b.kdu,
+            "einkommen": b.einkommen,
+            "minderung": b.minderung,
+            "zahlbetrag": b.zahlbetrag,
+        }
+        for feld, spalte, text, nur_wenn_betrag in _BETRAG_SCHRITTE:
+            if nur_wenn_betrag and not werte[feld]:
+                continue
+            regel = aktiv.get(spalte)
+            zeilen.append(
+                Zeile(
+                    wer=namen.get(b.person_id, f"Person {b.person_id}"),
+                    text=text,
+                    wert=euro(float(werte[feld])),
+                    norm=regel.reference if regel else "",
+                    formel=regel.formula if regel else "",
+                    p_id=b.person_id,
+                )
+            )
     return zeilen

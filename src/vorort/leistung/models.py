@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vorort.core.models import BackgroundJob, Mandant, MandantModel, User
+from vorort.core.models import BackgroundJob, Mandant, MandantModel, Rolle, User
 from vorort.personen.models import Bedarfsgemeinschaft, Person
 from vorort.personen.validators import validate_iban
 
@@ -457,6 +457,35 @@ class BewilligungQuerySet(models.QuerySet["Bewilligung"]):
     def aktiv_im(self, monat) -> Self:
         return self.filter(status=Bewilligung.Status.BEWILLIGT, von__lte=monat, bis__gte=monat)
 
+    def zur_freigabe_fuer(self, user: User) -> Self:
+        """Decisions waiting for release that `user` may release: not their own, and their role fits."""
+        rollen = user.groups.values("name")  # roles are groups named after `Rolle` values; a subquery
+        return (
+            self.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND)
+            .exclude(erstellt_von=user)
+            .filter(Q(freigabe_rolle="") | Q(freigabe_rolle__in=rollen))
+        )
+
+
+class VierAugenGrund(models.TextChoices):
+    """Why a second person must release a decision; `FREIGABE_ROLLE` says who that may be."""
+
+    ERSTBEWILLIGUNG = "erstbewilligung", _("Erstbewilligung")
+    NACHZAHLUNG = "nachzahlung", _("Nachzahlung ab der Grenze des Jobcenters")
+    MONATSBETRAG = "monatsbetrag", _("Monatsbetrag ab der Grenze des Jobcenters")
+    TEAMLEITUNG = "teamleitung", _("Prüfung durch die Teamleitung")
+
+
+#: Who may release a decision for each Vier-Augen reason (the one place that says it): a role, or
+#: None for any second person with the right to release (`leistung.release_bewilligung`). The maker
+#: never releases their own decision. If one of several reasons names a role, that role releases.
+FREIGABE_ROLLE: dict[VierAugenGrund, Rolle | None] = {
+    VierAugenGrund.ERSTBEWILLIGUNG: None,
+    VierAugenGrund.NACHZAHLUNG: None,
+    VierAugenGrund.MONATSBETRAG: None,
+    VierAugenGrund.TEAMLEITUNG: Rolle.TEAMLEITUNG,
+}
+
 
 class Bewilligung(MandantModel):
     """A decision granting benefits to a BG for a Bewilligungszeitraum (§ 41 Abs. 3 SGB II).
@@ -466,8 +495,12 @@ class Bewilligung(MandantModel):
     Example: Frau Schulz prepares the first grant for BG 42 (`erstellt_von`); because the Mandant
     requires Vier-Augen for first grants, Frau Weber releases it (`freigegeben_von`), never Frau Schulz.
 
-    State transitions: FREIGABE_AUSSTEHEND -> BEWILLIGT (release by a second person);
-    FREIGABE_AUSSTEHEND -> VERWORFEN. Without a Vier-Augen rule it is BEWILLIGT when prepared.
+    A renewal the caseworker asks the team lead to check ("Prüfung durch die Teamleitung") has
+    `freigabe_rolle` = Teamleitung: then only a Teamleitung other than the maker releases it.
+
+    State transitions: FREIGABE_AUSSTEHEND -> BEWILLIGT (release by a second person, with the
+    Bewilligungsbescheid in the same transaction); FREIGABE_AUSSTEHEND -> VERWORFEN. Without a
+    Vier-Augen rule it is BEWILLIGT when prepared.
     """
 
     class Status(models.TextChoices):
@@ -493,6 +526,13 @@ class Bewilligung(MandantModel):
     )
     vier_augen_erforderlich = models.BooleanField(_("Vier-Augen-Prinzip erforderlich"), default=False)
     vier_augen_grund = models.CharField(_("Grund für die zweite Freigabe"), max_length=200, blank=True)
+    freigabe_rolle = models.CharField(
+        _("Freigabe nur durch"),
+        max_length=30,
+        choices=Rolle,
+        blank=True,
+        help_text=_("Leer: jede zweite Person mit Freigaberecht (siehe FREIGABE_ROLLE)."),
+    )
     empfaenger_name = models.CharField(_("Kontoinhaber/in"), max_length=140)
     empfaenger_iban = models.CharField(_("IBAN"), max_length=34)
     empfaenger_bic = models.CharField(_("BIC"), max_length=11, blank=True)

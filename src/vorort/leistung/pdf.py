@@ -13,11 +13,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from vorort.leistung.erklaerung import LEISTUNGSNAMEN, erklaerung, euro, rechtsstand_text
+from vorort.leistung.eingabe import monat_key, rechtsstand
+from vorort.leistung.erklaerung import (
+    LEISTUNGSNAMEN,
+    erklaerung,
+    erklaerung_aus_betraegen,
+    euro,
+    rechtsstand_text,
+)
 from vorort.leistung.models import Antrag, Bewilligung, Unterlage
 from vorort.leistung.verfahrensrecht import bekanntgabe_tag
 from vorort.personen.models import Rolle as BgRolle
 from vorort.recht import PARAMETER
+from vorort.recht.trace import parameter_stand
 
 MONATE = [
     "Januar",
@@ -44,14 +52,14 @@ def _pdf(template: str, context: dict) -> bytes:
     return HTML(string=render_to_string(template, context)).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def _empfaenger(antrag: Antrag) -> dict:
+def _empfaenger(antrag: Antrag, datum: date) -> dict:
     bg = antrag.bedarfsgemeinschaft
     mitglied = (
         bg.mitgliedschaften.filter(rolle=BgRolle.ANTRAGSTELLER).select_related("person").first()
         or bg.mitgliedschaften.select_related("person").first()
     )
     person = mitglied.person
-    adresse = person.adressen.gueltig_am(timezone.localdate()).first()
+    adresse = person.adressen.gueltig_am(datum).first()
     haushalt = bg.haushalt
     if adresse is not None:
         zeilen = [f"{adresse.strasse} {adresse.hausnummer}", f"{adresse.plz} {adresse.ort}"]
@@ -65,18 +73,26 @@ def _empfaenger(antrag: Antrag) -> dict:
     }
 
 
-def _basis(antrag: Antrag, betreff: str) -> dict:
+def _basis(antrag: Antrag, betreff: str, datum: date | None = None) -> dict:
+    """What every letter has: letterhead, addressee (address on the letter's date), date, file number."""
+    datum = datum or timezone.localdate()
     return {
         "mandant": antrag.mandant,
-        "empfaenger": _empfaenger(antrag),
-        "datum": timezone.localdate(),
+        "empfaenger": _empfaenger(antrag, datum),
+        "datum": datum,
         "aktenzeichen": antrag.bedarfsgemeinschaft.nummer,
         "betreff": betreff,
         "bearbeitung": antrag.bedarfsgemeinschaft.sachbearbeitung,
     }
 
 
-def bescheid_kontext(bewilligung: Bewilligung) -> dict:
+def bescheid_kontext(bewilligung: Bewilligung, *, datum: date | None = None) -> dict:
+    """The Bewilligungsbescheid's content, dated `datum` (default today).
+
+    The explanation of the first month comes from the Berechnung's trace of that month; a Berechnung
+    stored without it (the demo history keeps traces only for a few BGs, decision 0411) is explained
+    from the amounts the decision fixed per person (`erklaerung_aus_betraegen`), with the same §.
+    """
     antrag = bewilligung.antrag
     berechnung = bewilligung.berechnung
     namen = {ap.person_id: ap.person.name for ap in antrag.personen.select_related("person")}
@@ -107,9 +123,17 @@ def bescheid_kontext(bewilligung: Bewilligung) -> dict:
                 "summe": euro(sum((b.zahlbetrag for b in zeilen), Decimal("0"))),
             }
         )
-    erster = sorted(berechnung.traces)[0]
+    trace = berechnung.traces.get(monat_key(bewilligung.von))
+    if trace:
+        schritte = erklaerung(trace, namen, kurz=True)
+        stand = trace.get("parameter_stand", "")
+    else:
+        erste = [b for b in betraege if b.monat == bewilligung.von]
+        schritte = erklaerung_aus_betraegen(erste, namen, rechtsstand(bewilligung.von))
+        stand = parameter_stand(rechtsstand(bewilligung.von))
     kdu_vermieter = sum((b.auszahlung_kdu for b in betraege if b.monat == bewilligung.von), Decimal("0"))
-    basis = _basis(antrag, "Bewilligung von Leistungen zur Sicherung des Lebensunterhalts nach dem SGB II")
+    betreff = "Bewilligung von Leistungen zur Sicherung des Lebensunterhalts nach dem SGB II"
+    basis = _basis(antrag, betreff, datum)
     return basis | {
         "bewilligung": bewilligung,
         "einzelperson": len(namen) == 1,
@@ -122,15 +146,15 @@ def bescheid_kontext(bewilligung: Bewilligung) -> dict:
         "monate": monate,
         "erster_monat": monat_text(bewilligung.von),
         "zahlbetrag_erster_monat": euro(bewilligung.zahlbetrag_monat),
-        "erklaerung": erklaerung(berechnung.traces[erster], namen, kurz=True),
-        "rechtsstand": rechtsstand_text(berechnung.traces[erster].get("parameter_stand", "")),
+        "erklaerung": schritte,
+        "rechtsstand": rechtsstand_text(stand),
         "kdu_vermieter": euro(kdu_vermieter),
         "iban_kurz": f"{bewilligung.empfaenger_iban[:4]} … {bewilligung.empfaenger_iban[-4:]}",
     }
 
 
-def render_bewilligungsbescheid(bewilligung: Bewilligung) -> bytes:
-    return _pdf("leistung/briefe/bewilligungsbescheid.html", bescheid_kontext(bewilligung))
+def render_bewilligungsbescheid(bewilligung: Bewilligung, *, datum: date | None = None) -> bytes:
+    return _pdf("leistung/briefe/bewilligungsbescheid.html", bescheid_kontext(bewilligung, datum=datum))
 
 
 def render_unterlagenanforderung(antrag: Antrag, unterlagen: list[Unterlage]) -> bytes:

@@ -206,7 +206,7 @@ def _vorrat(user: User, liste: Vorrat, heute: date) -> QuerySet:
         )
     bewilligungen = Bewilligung.objects.visible_to(user)
     if liste == Vorrat.FREIGABEN:
-        return bewilligungen.filter(status=Bewilligung.Status.FREIGABE_AUSSTEHEND).exclude(erstellt_von=user)
+        return bewilligungen.zur_freigabe_fuer(user)
     neuere = Bewilligung.objects.filter(
         bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"),
         von__gt=OuterRef("bis"),

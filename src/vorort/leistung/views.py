@@ -242,8 +242,12 @@ def _monat_text(monat: str) -> str:
 def bewilligung_vorbereiten(request: HttpRequest, berechnung_id: int) -> HttpResponse:
     berechnung = access_berechnung_by_id(request.user, berechnung_id)
     try:
-        bewilligung = actions.prepare_bewilligung(berechnung, acting_user=request.user)
-    except (ValidationError, NotAllowed, InvalidTransition) as exc:
+        bewilligung = actions.prepare_bewilligung(
+            berechnung,
+            acting_user=request.user,
+            teamleitung_pruefen=request.POST.get("teamleitung_pruefen") == "1",
+        )
+    except (ValidationError, NotAllowed, InvalidTransition, actions.BescheidFehler) as exc:
         _fehler(request, exc)
         return redirect("leistung:berechnung", berechnung_id=berechnung.pk)
     if bewilligung.status == Bewilligung.Status.FREIGABE_AUSSTEHEND:
@@ -253,8 +257,7 @@ def bewilligung_vorbereiten(request: HttpRequest, berechnung_id: int) -> HttpRes
             f"({bewilligung.vier_augen_grund}).",
         )
     else:
-        actions.create_bescheid(bewilligung, acting_user=request.user)
-        messages.success(request, "Bewilligt; der Bescheid wurde erstellt.")
+        messages.success(request, "Bewilligt; der Bescheid wurde erstellt und in der Akte abgelegt.")
     return redirect("leistung:bewilligung", bewilligung_id=bewilligung.pk)
 
 
@@ -268,9 +271,8 @@ def bewilligung_detail(request: HttpRequest, bewilligung_id: int) -> HttpRespons
             "bewilligung": bewilligung,
             "betraege": bewilligung.betraege.select_related("person"),
             "schreiben": bewilligung.schreiben.select_related("dokument"),
-            # The maker sees the button too: the action refuses with the reason (Vier-Augen-Prinzip).
-            "darf_freigeben": bewilligung.status == Bewilligung.Status.FREIGABE_AUSSTEHEND
-            and request.user.has_perm("leistung.release_bewilligung"),
+            # The button only for those who may release; the maker and others read who must.
+            "freigabe_verweigert": actions.freigabe_verweigert(bewilligung, request.user),
         },
     )
 
@@ -286,10 +288,9 @@ def bewilligung_freigeben(request: HttpRequest, bewilligung_id: int) -> HttpResp
     bewilligung = access_bewilligung_by_id(request.user, bewilligung_id)
     try:
         bewilligung = actions.approve_bewilligung(bewilligung, acting_user=request.user)
-    except (NotAllowed, InvalidTransition) as exc:
+    except (NotAllowed, InvalidTransition, actions.BescheidFehler) as exc:
         _fehler(request, exc)
         return redirect("leistung:bewilligung", bewilligung_id=bewilligung.pk)
-    actions.create_bescheid(bewilligung, acting_user=request.user)
     messages.success(
         request, "Bewilligung freigegeben; der Bescheid wurde erstellt und in der Akte abgelegt."
     )

@@ -9,7 +9,15 @@ import polars as pl
 
 from vorort import recht
 from vorort.leistung.eingabe import monat_key, monatsende, plus_monate
-from vorort.leistung.models import Antrag, AntragPerson, Berechnung, Bewilligung, Einkommen
+from vorort.leistung.models import (
+    FREIGABE_ROLLE,
+    Antrag,
+    AntragPerson,
+    Berechnung,
+    Bewilligung,
+    Einkommen,
+    VierAugenGrund,
+)
 
 from ._berechnungen import BG_SPALTEN, Ergebnisse
 from ._einfuegen import db_datetime, einfuegen, naechste_id
@@ -102,7 +110,10 @@ def antraege_und_bewilligungen(schreiber: Schreiber, abschnitte: list[Abschnitt]
             )
         )
         offen = a.status == Bewilligung.Status.FREIGABE_AUSSTEHEND
-        grund_va = "Erstbewilligung" if a.art == Antrag.Art.ERSTANTRAG else "Prüfung durch die Teamleitung"
+        grund_va = (
+            VierAugenGrund.ERSTBEWILLIGUNG if a.art == Antrag.Art.ERSTANTRAG else VierAugenGrund.TEAMLEITUNG
+        )
+        rolle = FREIGABE_ROLLE[grund_va]
         inhaber, iban, bic = schreiber.konto(a.bg)
         bewilligungen.append(
             (
@@ -118,7 +129,8 @@ def antraege_und_bewilligungen(schreiber: Schreiber, abschnitte: list[Abschnitt]
                 round(float(zahl[0]), 2),
                 0.0,
                 True,
-                grund_va,
+                str(grund_va.label),
+                rolle.value if rolle else "",
                 inhaber,
                 iban,
                 bic,
@@ -177,6 +189,7 @@ def antraege_und_bewilligungen(schreiber: Schreiber, abschnitte: list[Abschnitt]
             "nachzahlung",
             "vier_augen_erforderlich",
             "vier_augen_grund",
+            "freigabe_rolle",
             "empfaenger_name",
             "empfaenger_iban",
             "empfaenger_bic",

@@ -102,11 +102,13 @@ def test_antrag_to_bescheid_to_sepa_file(
     )
     screenshot(page, "leistung-04-berechnung")
 
-    # She prepares the decision; releasing it herself is refused (Vier-Augen-Prinzip).
+    # She prepares the decision; she cannot release it herself (Vier-Augen-Prinzip): no button, but who must.
     page.get_by_role("button", name="Bewilligung vorbereiten").click()
     expect(meldung(page, "wartet auf Freigabe durch eine zweite Person")).to_be_visible()
-    page.get_by_role("button", name="Freigeben").click()
-    expect(meldung(page, "zweite Person")).to_contain_text("Sie haben diese Entscheidung selbst vorbereitet")
+    expect(page.get_by_role("button", name="Freigeben")).to_have_count(0)
+    expect(meldung(page, "Bitte lassen Sie eine zweite Person freigeben")).to_contain_text(
+        "Sie haben diese Entscheidung selbst vorbereitet"
+    )
     expect(page.get_by_text("Noch kein Bescheid.")).to_be_visible()
     screenshot(page, "leistung-05-vier-augen-abgelehnt")
     page.get_by_role("button", name="Abmelden").click()
