@@ -14,10 +14,14 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
+from vorort.core.tests.browser import screenshot
 from vorort.leistung import actions
 from vorort.leistung.models import Schreiben
 from vorort.leistung.tests.faelle import bewilligung_aus_fall, lade_fall
+from vorort.leistung.tests.test_browser import anmelden
 
 #: What must never reach a person, with the reason it is jargon.
 JARGON = {
@@ -41,6 +45,7 @@ RECHENWEG = {
     "V16": ["Erwerbseinkommen brutto 80,00 €"],
     "V30": ["angewandte Regel für Unterkunft und Heizung 4 – nach der Karenzzeit: örtliche Grenzen"],
     "V35": ["Mehrbedarf Schwangerschaft"],
+    "V55": ["Vermögensfreibetrag je Person von 21 bis 40 Jahren 10.000,00 €", "Grundsicherungsgeld"],
     "V53": [
         "Vermögensfreibetrag je Person bis 20 Jahre 5.000,00 €",
         "Vermögensfreibetrag je Person von 21 bis 40 Jahren 10.000,00 €",
@@ -135,3 +140,28 @@ def test_the_stored_trace_keeps_the_engine_notation(
     bg = fall["expected"]["bg"][1]["leistungsanspruch_m"]
     erwartet = [round(p["leistungsanspruch_m"] / bg, 6) for p in fall["expected"]["person"].values()]
     assert [s["value"] for s in trace["steps"] if s["name"] == "bedarfsanteil"] == erwartet
+
+
+@pytest.mark.browser
+def test_caseworker_reads_the_rechenweg_of_a_family_in_the_browser(
+    live_server, page, team_leistung_1, sachbearbeiterin_schulz, teamleitung_weber
+):
+    """Frau Schulz opens the Rechenweg of a couple with two children (Grundsicherungsgeld) and every step."""
+    bewilligung = bewilligung_aus_fall(
+        lade_fall("V55"),
+        team=team_leistung_1,
+        sachbearbeitung=sachbearbeiterin_schulz,
+        teamleitung=teamleitung_weber,
+    )
+    app = TOTPDevice.objects.create(user=sachbearbeiterin_schulz, name="App", confirmed=True)
+    anmelden(page, live_server.url, "schulz", app)
+    page.goto(f"{live_server.url}{reverse('leistung:berechnung', args=[bewilligung.berechnung_id])}")
+    page.get_by_text("Alle Rechenschritte mit Formel", exact=True).click()
+    alle = page.get_by_role("table", name="Alle Rechenschritte mit Formel und Rechtsgrundlage")
+    expect(alle).to_be_visible()
+    expect(
+        alle.get_by_role("row", name="Bedarfsgemeinschaft Einkommen der Bedarfsgemeinschaft")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="So wurde gerechnet (10.2026)")).to_be_visible()
+    screenshot(page, "leistung-rechenweg-familie")
+    assert _jargon(page.locator("main").inner_text()) == {}
