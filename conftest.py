@@ -228,14 +228,17 @@ def _audit_triggers_for_transactional_tests(request):
 
     from django.db import connection
 
-    triggers = importlib.import_module("vorort.core.migrations.0002_auditevent_append_only_triggers")
+    triggers = [
+        importlib.import_module(f"vorort.core.migrations.{name}")
+        for name in ("0002_auditevent_append_only_triggers", "0006_auditbetroffene")
+    ]
     request.getfixturevalue("transactional_db")
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            for statement in triggers.SQLITE_UP:
+            for statement in (s for t in triggers for s in t.SQLITE_UP):
                 cursor.execute(statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
     yield
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            for statement in triggers.SQLITE_DOWN:
+            for statement in (s for t in triggers for s in t.SQLITE_DOWN):
                 cursor.execute(statement.replace("DROP TRIGGER", "DROP TRIGGER IF EXISTS"))

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Kern"
 
     def ready(self) -> None:
-        from vorort.core import roles, signals  # noqa: F401  (signal receivers)
+        from vorort.core import protokoll_texte, roles, signals  # noqa: F401  (signal receivers)
 
+        protokoll_texte.registrieren()
         post_migrate.connect(roles.sync_roles, dispatch_uid="vorort.core.sync_roles")

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import batched
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from vorort.core.models import AuditChainHead, AuditEvent, Mandant, User
+from vorort.core.models import AuditBetroffene, AuditChainHead, AuditEvent, Mandant, User
+from vorort.core.protokoll import betroffene_of
 
 GENESIS_HASH = "0" * 64
 
 
-def _canonical(event: AuditEvent) -> bytes:
+def _canonical(event: AuditEvent, betroffene: Iterable[int]) -> bytes:
     payload = {
         "mandant": event.mandant_id,
         "seq": event.seq,
@@ -37,13 +40,18 @@ def _canonical(event: AuditEvent) -> bytes:
         "details": event.details,
         "prev": event.prev_hash,
     }
+    # The persons the event concerns beyond its own `person`; left out when there are none, so
+    # events written before they were recorded keep their hash (decision 0006).
+    weitere = sorted(set(betroffene) - {event.person_id})
+    if weitere:
+        payload["betroffene"] = weitere
     return json.dumps(
         payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     ).encode()
 
 
-def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+def compute_hash(event: AuditEvent, betroffene: Iterable[int] = ()) -> str:
+    return hashlib.sha256(_canonical(event, betroffene)).hexdigest()
 
 
 def record_event(
@@ -82,8 +90,12 @@ def record_event(
             details=json.loads(json.dumps(details or {}, default=str)),
             prev_hash=head.last_hash,
         )
-        event.hash = compute_hash(event)
+        betroffene = betroffene_of(event, objekt)
+        event.hash = compute_hash(event, betroffene)
         event.save()
+        AuditBetroffene.objects.bulk_create(
+            AuditBetroffene(event=event, person_id=person_id) for person_id in sorted(betroffene)
+        )
         head.last_seq = event.seq
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
@@ -119,7 +131,7 @@ def verify_chains(mandant_id: int | None | object = _ALLE) -> tuple[int, list[Ch
     for mandant_id in sorted(mandant_ids, key=lambda m: (m is not None, m or 0)):
         expected_seq, prev_hash = 1, GENESIS_HASH
         events = AuditEvent.objects.filter(mandant_id=mandant_id).order_by("seq").iterator(chunk_size=5000)
-        for event in events:
+        for event, betroffene in _with_betroffene(events):
             checked += 1
             if event.seq != expected_seq:
                 problems.append(
@@ -136,12 +148,20 @@ def verify_chains(mandant_id: int | None | object = _ALLE) -> tuple[int, list[Ch
                         mandant_id, event.seq, "Verkettung gebrochen: der Vorgänger-Hash passt nicht."
                     )
                 )
-            if compute_hash(event) != event.hash:
+            if compute_hash(event, betroffene) != event.hash:
                 problems.append(
                     ChainProblem(
                         mandant_id,
                         event.seq,
                         "Inhalt verändert: der gespeicherte Hash passt nicht zum Inhalt.",
+                    )
+                )
+            if event.person_id and event.person_id not in betroffene:
+                problems.append(
+                    ChainProblem(
+                        mandant_id,
+                        event.seq,
+                        "Zuordnung zur Person fehlt: der Eintrag ist unter der Person nicht mehr zu finden.",
                     )
                 )
             expected_seq, prev_hash = event.seq + 1, event.hash
@@ -160,19 +180,56 @@ def verify_chains(mandant_id: int | None | object = _ALLE) -> tuple[int, list[Ch
     return checked, problems
 
 
-def events_for_export(queryset) -> list[dict]:
-    """Flatten events for CSV/JSON export (Art. 15 DSGVO information, DP officer review)."""
+def _with_betroffene(events: Iterable[AuditEvent], chunk: int = 5000):
+    """Pair each event with the persons recorded for it (one query per chunk of events)."""
+    for gruppe in batched(events, chunk):
+        personen: dict[int, list[int]] = {}
+        zeilen = AuditBetroffene.objects.filter(event_id__in=[e.pk for e in gruppe])
+        for event_id, person_id in zeilen.values_list("event_id", "person_id"):
+            personen.setdefault(event_id, []).append(person_id)
+        for event in gruppe:
+            yield event, personen.get(event.pk, [])
+
+
+EXPORT_SPALTEN = [
+    "nummer",
+    "zeitpunkt",
+    "ereignis",
+    "beschreibung",
+    "benutzer",
+    "name",
+    "person_id",
+    "person",
+    "bg_id",
+    "bg",
+    "ueber_bg",
+    "zweck",
+    "details",
+]
+
+
+def events_for_export(zeilen) -> list[dict]:
+    """Flatten described events (`core.selectors.protokoll_zeilen`) for the CSV/JSON export.
+
+    The technical record for the data-protection officer: ids, the German description and the
+    raw details side by side (Art. 15 DSGVO information, review).
+    """
     rows = []
-    for e in queryset.select_related("acting_user"):
+    for zeile in zeilen:
+        e = zeile.event
         rows.append(
             {
                 "nummer": e.seq,
                 "zeitpunkt": timezone.localtime(e.zeitpunkt).strftime("%d.%m.%Y %H:%M:%S"),
                 "ereignis": e.get_typ_display(),
+                "beschreibung": zeile.beschreibung,
                 "benutzer": e.acting_username,
                 "name": e.acting_user.get_full_name() if e.acting_user else "",
                 "person_id": e.person_id or "",
+                "person": zeile.person,
                 "bg_id": e.bedarfsgemeinschaft_id or "",
+                "bg": zeile.bg,
+                "ueber_bg": "ja" if zeile.ueber_bg else "",
                 "zweck": e.zweck,
                 "details": json.dumps(e.details, ensure_ascii=False),
             }

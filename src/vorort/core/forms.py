@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from vorort.core.actions import MANDANT_AENDERBAR
-from vorort.core.models import AuditEvent, Mandant, Rolle, Team, User
+from vorort.core.models import AuditEvent, Mandant, Rolle, Team
 
 DATUM_HINWEIS = "Format TT.MM.JJJJ, z. B. 24.12.2026"
 
@@ -95,13 +95,19 @@ class ProtokollFilterForm(KernFormMixin, forms.Form):
         label="Person",
         required=False,
         max_length=100,
-        help_text="Kundennummer (z. B. K000000001) oder Nachname",
+        help_text="Kundennummer (z. B. K000000001) oder Nachname; auch Einträge zu BG und Anträgen",
     )
-    benutzer = forms.ModelChoiceField(
+    bg = forms.CharField(
+        label="Bedarfsgemeinschaft",
+        required=False,
+        max_length=20,
+        help_text="BG-Nummer (z. B. 15088BG0000042) oder nur die laufende Nummer (42)",
+    )
+    benutzer = forms.CharField(
         label="Benutzer/in",
         required=False,
-        queryset=User.objects.none(),
-        empty_label="alle",
+        max_length=100,
+        help_text="Benutzername oder Name, z. B. schulz oder Sabine Schulz",
     )
     typ = forms.TypedChoiceField(
         label="Ereignis",
@@ -126,13 +132,6 @@ class ProtokollFilterForm(KernFormMixin, forms.Form):
         help_text="TT.MM.JJJJ",
         error_messages={"invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein."},
     )
-
-    def __init__(self, *args, mandant_id: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["benutzer"].queryset = User.objects.filter(mandant_id=mandant_id).order_by("last_name")
-        self.fields["benutzer"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username} ({u.username})"
-        )
 
     def clean(self):
         daten = super().clean()

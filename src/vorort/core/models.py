@@ -231,7 +231,7 @@ class BackgroundJob(MandantModel):
         return self
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AppendOnlyQuerySet(models.QuerySet):
     """Append-only: bulk updates and deletes are refused (the database also has triggers)."""
 
     def update(self, **kwargs):
@@ -240,6 +240,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self):
         raise AuditLogIsAppendOnly(_("Protokolleinträge können nicht gelöscht werden."))
 
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user: User) -> Self:
         if not user.has_perm("core.view_auditlog"):
             return self.none()
@@ -362,6 +364,44 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.get_typ_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly(_("Protokolleinträge können nicht geändert werden."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly(_("Protokolleinträge können nicht gelöscht werden."))
+
+
+class AuditBetroffene(models.Model):
+    """One person an audit event concerns, recorded when the event is written (decision 0006).
+
+    Example: Frau Schulz opens BG 15088BG0000043 (event `BG_GELESEN`, no `person_id`); the
+    event concerns Frau Müller and her son Leon, the BG's members on that day, so it gets two
+    rows here. The Datenschutz screen and the Art. 15 Auskunft find events by these rows, so an
+    event about a BG or an Antrag appears under every member, as the membership was at the time.
+    The persons beyond `AuditEvent.person_id` are part of the event's hash; the rows are
+    append-only like the events.
+    """
+
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.PROTECT, related_name="betroffene", verbose_name=_("Protokolleintrag")
+    )
+    person_id = models.BigIntegerField(_("Person"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("betroffene Person eines Protokolleintrags")
+        verbose_name_plural = _("betroffene Personen von Protokolleinträgen")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person_id"], name="core_auditbetroffene_once"),
+        ]
+        indexes = [models.Index(fields=["person_id", "event"], name="core_auditbetroffene_person")]
+
+    def __str__(self) -> str:
+        return f"Eintrag {self.event_id} betrifft Person {self.person_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -7,6 +7,7 @@ class LeistungConfig(AppConfig):
     verbose_name = "Leistung (SGB II)"
 
     def ready(self) -> None:
-        from vorort.leistung.akte import registrieren
+        from vorort.leistung import akte, protokoll
 
-        registrieren()
+        akte.registrieren()
+        protokoll.registrieren()

@@ -414,3 +414,28 @@ def persons_for_protokoll(user: User, begriff: str) -> dict[int, Person]:
         schluessel = fold(begriff)
         personen = personen.filter(nachname_suche__gte=schluessel, nachname_suche__lt=schluessel + "\uffff")
     return {p.pk: p for p in personen[:200]}
+
+
+def bgs_for_protokoll(user: User, begriff: str) -> list[Bedarfsgemeinschaft]:
+    """BGs of the user's Mandant by BG-Nummer, for the audit log's BG filter (any Zuständigkeit).
+
+    The full number ("15088BG0000042") or its running number ("42") find the BG.
+    """
+    begriff = begriff.strip().upper()
+    if not user.has_perm("core.view_auditlog") or not begriff:
+        return []
+    bgs = Bedarfsgemeinschaft.objects.filter(mandant_id=user.mandant_id).only("pk", "nummer")
+    if begriff.isdigit():
+        prefix = f"{user.mandant.kreisschluessel or '00000'}BG"
+        return list(bgs.filter(nummer=f"{prefix}{int(begriff):07d}"))
+    if _BG_NUMMER.match(begriff):
+        return list(bgs.filter(nummer=begriff))
+    return []
+
+
+def anschrift_of(person: Person) -> tuple[str, list[str], str]:
+    """Name, today's address lines and the salutation for a letter to the person."""
+    adresse = person.adressen.gueltig_am(timezone.localdate()).order_by("-gueltig_ab").first()
+    zeilen = [f"{adresse.strasse} {adresse.hausnummer}", f"{adresse.plz} {adresse.ort}"] if adresse else []
+    anrede = {"w": "Sehr geehrte Frau", "m": "Sehr geehrter Herr"}.get(person.geschlecht)
+    return person.name, zeilen, f"{anrede} {person.nachname}," if anrede else f"Guten Tag {person.name},"
