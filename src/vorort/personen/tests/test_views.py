@@ -248,10 +248,10 @@ def test_person_page_queries_do_not_grow(
                 gueltig_ab=datetime.date(2000 + i, 1, 1),
             )
         # session, user, OTP device, permissions (user, groups), team ids, person, read event (Mandant,
-        # savepoint, chain head, insert, head update, release), current BG and its name, addresses,
-        # bank accounts, employments, records merged into this one, the header's roles, session save
-        # (savepoint, update, release)
-        with django_assert_num_queries(23) as erfasst:
+        # savepoint, chain head, insert, the person it concerns, head update, release), current BG and
+        # its name, addresses, bank accounts, employments, records merged into this one, the header's
+        # roles, session save (savepoint, update, release)
+        with django_assert_num_queries(24) as erfasst:
             client.get(reverse("personen:person", args=[person.pk]))
         counts.append(len(erfasst.captured_queries))
     assert counts[0] == counts[1]
