@@ -252,7 +252,22 @@ class AuditLogIsAppendOnly(Exception):
     pass
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row of the audit log: inserted once, never changed or deleted (also by triggers)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly(_("Protokolleinträge können nicht geändert werden."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly(_("Protokolleinträge können nicht gelöscht werden."))
+
+
+class AuditEvent(AppendOnlyModel):
     """One entry of the append-only, hash-chained audit log (Protokoll).
 
     Who did what, when, to whom and why. Example: on 24.11.2026 at 09:14 Frau Schulz
@@ -365,16 +380,8 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.seq} {self.get_typ_display()}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditLogIsAppendOnly(_("Protokolleinträge können nicht geändert werden."))
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AuditLogIsAppendOnly(_("Protokolleinträge können nicht gelöscht werden."))
-
-
-class AuditBetroffene(models.Model):
+class AuditBetroffene(AppendOnlyModel):
     """One person an audit event concerns, recorded when the event is written (decision 0006).
 
     Example: Frau Schulz opens BG 15088BG0000043 (event `BG_GELESEN`, no `person_id`); the
@@ -402,14 +409,6 @@ class AuditBetroffene(models.Model):
 
     def __str__(self) -> str:
         return f"Eintrag {self.event_id} betrifft Person {self.person_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditLogIsAppendOnly(_("Protokolleinträge können nicht geändert werden."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogIsAppendOnly(_("Protokolleinträge können nicht gelöscht werden."))
 
 
 class AuditChainHead(models.Model):

@@ -35,6 +35,16 @@ def _bg_reads(events) -> list[datetime.date]:
     return [e.zeitpunkt.date() for e in events if e.typ == Typ.BG_GELESEN]
 
 
+def _delete_betroffene(where: str = "") -> None:
+    """What an attacker with database rights could do: drop the trigger, delete rows."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER core_auditbetroffene_no_delete")
+        else:
+            cursor.execute("DROP TRIGGER core_auditbetroffene_no_change ON core_auditbetroffene")
+        cursor.execute(f"DELETE FROM core_auditbetroffene {where}")
+
+
 def test_bg_events_appear_under_each_member_as_the_membership_was_then(
     client, datenschutz_wagner, sachbearbeiter_braun, bg_mueller, testkreis
 ):
@@ -92,14 +102,7 @@ def test_concerned_persons_are_hashed_and_cannot_be_removed(sachbearbeiter_braun
 
 def test_verify_notices_a_removed_concerned_person(sachbearbeiter_braun, bg_mueller):
     access_bg_by_id(sachbearbeiter_braun, bg_mueller.pk, zweck="BG-Akte")
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER core_auditbetroffene_no_delete")
-        else:
-            cursor.execute("DROP TRIGGER core_auditbetroffene_no_change ON core_auditbetroffene")
-        cursor.execute(
-            "DELETE FROM core_auditbetroffene WHERE id = (SELECT MIN(id) FROM core_auditbetroffene)"
-        )
+    _delete_betroffene("WHERE id = (SELECT MIN(id) FROM core_auditbetroffene)")
     _checked, problems = verify_chains()
     assert [p.message for p in problems] == [
         "Inhalt verändert: der gespeicherte Hash passt nicht zum Inhalt."
@@ -109,12 +112,7 @@ def test_verify_notices_a_removed_concerned_person(sachbearbeiter_braun, bg_muel
 def test_verify_notices_an_event_unlinked_from_its_own_person(sachbearbeiterin_schulz, bg_krause):
     person = bg_krause.mitgliedschaften.get().person
     access_person_by_id(sachbearbeiterin_schulz, person.pk, zweck="Personenakte")
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER core_auditbetroffene_no_delete")
-        else:
-            cursor.execute("DROP TRIGGER core_auditbetroffene_no_change ON core_auditbetroffene")
-        cursor.execute("DELETE FROM core_auditbetroffene")
+    _delete_betroffene()
     _checked, problems = verify_chains()
     assert [p.seq for p in problems] == [1]
     assert "Zuordnung zur Person fehlt" in problems[0].message
