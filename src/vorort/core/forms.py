@@ -12,9 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from vorort.core.actions import MANDANT_AENDERBAR
+from vorort.core.fields import DatumsFeld
 from vorort.core.models import AuditEvent, Mandant, Rolle, Team
-
-DATUM_HINWEIS = "Format TT.MM.JJJJ, z. B. 24.12.2026"
 
 
 class KernFormMixin:
@@ -32,21 +31,6 @@ class KernFormMixin:
                 widget.attrs.setdefault("class", "kern-form-input__select")
             else:
                 widget.attrs.setdefault("class", "kern-form-input__input")
-
-
-def datumsfeld(label: str, *, error_messages: dict | None = None, **kwargs) -> forms.DateField:
-    """A date field that takes and shows German dates (TT.MM.JJJJ)."""
-    return forms.DateField(
-        label=label,
-        input_formats=["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={
-            "invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein, z. B. 24.12.2026.",
-            **(error_messages or {}),
-        },
-        help_text=DATUM_HINWEIS,
-        **kwargs,
-    )
 
 
 class AnmeldeForm(KernFormMixin, AuthenticationForm):
@@ -116,22 +100,8 @@ class ProtokollFilterForm(KernFormMixin, forms.Form):
         empty_value=None,
         choices=[("", "alle"), *AuditEvent.Typ.choices],
     )
-    von = forms.DateField(
-        label="von",
-        required=False,
-        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric"}),
-        help_text="TT.MM.JJJJ",
-        error_messages={"invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein."},
-    )
-    bis = forms.DateField(
-        label="bis",
-        required=False,
-        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric"}),
-        help_text="TT.MM.JJJJ",
-        error_messages={"invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein."},
-    )
+    von = DatumsFeld(label="von", required=False)
+    bis = DatumsFeld(label="bis", required=False)
 
     def clean(self):
         daten = super().clean()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from django import forms
 
-from vorort.core.forms import KernFormMixin, datumsfeld
+from vorort.core.fields import DatumsFeld, MonatsFeld
+from vorort.core.forms import KernFormMixin
 from vorort.leistung.models import ANTRAG_FAKTEN, Antrag, AntragPerson, Einkommen
 
 GELD_FELDER = {
@@ -34,23 +32,22 @@ class AntragNeuForm(KernFormMixin, forms.Form):
     art = forms.ChoiceField(
         label="Art des Antrags", choices=Antrag.Art.choices, initial=Antrag.Art.ERSTANTRAG
     )
-    antragsdatum = datumsfeld(
-        "Antragsdatum (Eingang)",
+    antragsdatum = DatumsFeld(
+        label="Antragsdatum (Eingang)",
+        nur_vergangenheit=True,
         error_messages={"required": "Bitte das Eingangsdatum des Antrags angeben (§ 37 Abs. 2 SGB II)."},
     )
-    leistungsbeginn = datumsfeld("Leistungsbeginn", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields[
-            "leistungsbeginn"
-        ].help_text = "Leer: der Erste des Antragsmonats. Format TT.MM.JJJJ, z. B. 01.03.2023"
+    leistungsbeginn = DatumsFeld(
+        label="Leistungsbeginn",
+        required=False,
+        help_text="Leer: der Erste des Antragsmonats. Format TT.MM.JJJJ, z. B. 01.03.2026",
+    )
 
 
 class AntragForm(KernFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    antragsdatum = datumsfeld("Antragsdatum")
-    leistungsbeginn = datumsfeld("Leistungsbeginn")
+    antragsdatum = DatumsFeld(label="Antragsdatum", nur_vergangenheit=True)
+    leistungsbeginn = DatumsFeld(label="Leistungsbeginn")
 
     class Meta:
         model = Antrag
@@ -94,31 +91,6 @@ class AntragPersonForm(KernFormMixin, forms.ModelForm):
 
     def validate_constraints(self):
         """Negative amounts are refused by the action with a German message (update_antrag_person)."""
-
-
-class MonatsFeld(forms.CharField):
-    """A month typed as MM.JJJJ (or JJJJ-MM); cleaned to its first day."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("help_text", "Format MM.JJJJ, z. B. 03.2023")
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update(inputmode="numeric", autocomplete="off")
-
-    def prepare_value(self, value):
-        return f"{value:%m.%Y}" if isinstance(value, date) else value
-
-    def to_python(self, value):
-        text = (value or "").strip()
-        if not text:
-            return None
-        treffer = re.fullmatch(r"(\d{1,2})[./](\d{4})", text) or re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-        if treffer is None:
-            raise forms.ValidationError("Bitte den Monat im Format MM.JJJJ angeben, z. B. 03.2023.")
-        a, b = treffer.groups()
-        jahr, monat = (int(b), int(a)) if len(b) == 4 else (int(a), int(b))
-        if not 1 <= monat <= 12:
-            raise forms.ValidationError(f"Den Monat {monat:02d} gibt es nicht; bitte 01 bis 12 angeben.")
-        return date(jahr, monat, 1)
 
 
 class EinkommenForm(KernFormMixin, forms.Form):
@@ -165,12 +137,7 @@ class EinkommenForm(KernFormMixin, forms.Form):
 
 
 class ZahllaufForm(KernFormMixin, forms.Form):
-    monat = forms.RegexField(
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
-        label="Zahlmonat (JJJJ-MM)",
-        help_text="z. B. 2026-03 für März 2026",
-        error_messages={
-            "invalid": "Bitte den Monat als JJJJ-MM angeben, z. B. 2026-03.",
-            "required": "Bitte den Zahlmonat angeben, z. B. 2026-03.",
-        },
+    monat = MonatsFeld(
+        label="Zahlmonat",
+        error_messages={"required": "Bitte den Zahlmonat angeben, z. B. 03.2026."},
     )

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
+from vorort.core.datum import monat_lang
 from vorort.leistung.eingabe import monat_key, rechtsstand
 from vorort.leistung.erklaerung import (
     LEISTUNGSNAMEN,
@@ -26,25 +27,6 @@ from vorort.leistung.verfahrensrecht import bekanntgabe_tag
 from vorort.personen.models import Rolle as BgRolle
 from vorort.recht import PARAMETER
 from vorort.recht.trace import parameter_stand
-
-MONATE = [
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-]
-
-
-def monat_text(monat: date) -> str:
-    return f"{MONATE[monat.month - 1]} {monat.year}"
 
 
 def _pdf(template: str, context: dict) -> bytes:
@@ -113,12 +95,12 @@ def bescheid_kontext(bewilligung: Bewilligung, *, datum: date | None = None) -> 
         ]
         # Months with the same amounts form one table ("März 2023 bis Dezember 2023"), as letters do.
         if monate and monate[-1]["personen"] == personen:
-            monate[-1]["monat"] = f"{monat_text(monate[-1]['ab'])} bis {monat_text(monat)}"
+            monate[-1]["monat"] = f"{monat_lang(monate[-1]['ab'])} bis {monat_lang(monat)}"
             continue
         monate.append(
             {
                 "ab": monat,
-                "monat": monat_text(monat),
+                "monat": monat_lang(monat),
                 "personen": personen,
                 "summe": euro(sum((b.zahlbetrag for b in zeilen), Decimal("0"))),
             }
@@ -144,7 +126,7 @@ def bescheid_kontext(bewilligung: Bewilligung, *, datum: date | None = None) -> 
         "von": bewilligung.von,
         "bis": bewilligung.bis,
         "monate": monate,
-        "erster_monat": monat_text(bewilligung.von),
+        "erster_monat": monat_lang(bewilligung.von),
         "zahlbetrag_erster_monat": euro(bewilligung.zahlbetrag_monat),
         "erklaerung": schritte,
         "rechtsstand": rechtsstand_text(stand),

@@ -5,7 +5,6 @@ Views parse, call one action or selector and render (STYLE §1); messages are Ge
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from urllib.parse import urlencode
 
@@ -23,6 +22,7 @@ from vorort.leistung import actions
 from vorort.leistung.erklaerung import erklaerung, rechtsstand_text
 from vorort.leistung.forms import AntragForm, AntragNeuForm, AntragPersonForm, EinkommenForm, ZahllaufForm
 from vorort.leistung.models import NULL, AntragPerson, Bewilligung, Buchung, Zahlung
+from vorort.leistung.pruefungen import kdu_warnungen
 from vorort.leistung.selectors import (
     access_antrag_by_id,
     access_antrag_person,
@@ -86,14 +86,17 @@ def antrag_neu(request: HttpRequest, bg_id: int) -> HttpResponse:
 
 @login_required
 def antrag_detail(request: HttpRequest, antrag_id: int) -> HttpResponse:
+    """The household facts; "Berechnen" submits this form too, so typed facts are saved first."""
     antrag = access_antrag_by_id(request.user, antrag_id, zweck="Antrag")
     form = AntragForm(request.POST or None, instance=antrag, initial={"version": antrag.version})
+    berechnen = "berechnen" in request.POST
     if request.method == "POST" and form.is_valid():
         felder = {f: form.cleaned_data[f] for f in form.Meta.fields if f in form.changed_data}
         try:
-            actions.update_antrag(
-                antrag, version=form.cleaned_data["version"], acting_user=request.user, **felder
-            )
+            if felder or not berechnen:
+                actions.update_antrag(
+                    antrag, version=form.cleaned_data["version"], acting_user=request.user, **felder
+                )
         except ValidationError as exc:
             apply_validation_errors(form, exc)
         except actions.AntragKonflikt as exc:
@@ -101,6 +104,10 @@ def antrag_detail(request: HttpRequest, antrag_id: int) -> HttpResponse:
         except (NotAllowed, InvalidTransition) as exc:
             _fehler(request, exc)
         else:
+            if berechnen:
+                if felder:
+                    messages.success(request, "Angaben gespeichert.")
+                return _berechnen(request, antrag)
             messages.success(request, "Antrag gespeichert.")
             return redirect("leistung:antrag", antrag_id=antrag.pk)
     return render(
@@ -193,10 +200,7 @@ def einkommen_neu(request: HttpRequest, antrag_id: int, person_id: int) -> HttpR
     return _person_seite(request, ap, fakten, form)
 
 
-@login_required
-@require_POST
-def antrag_berechnen(request: HttpRequest, antrag_id: int) -> HttpResponse:
-    antrag = access_antrag_by_id(request.user, antrag_id)
+def _berechnen(request: HttpRequest, antrag) -> HttpResponse:
     try:
         berechnung = actions.compute_berechnung(antrag, acting_user=request.user)
     except (ValidationError, NotAllowed, InvalidTransition) as exc:
@@ -204,6 +208,13 @@ def antrag_berechnen(request: HttpRequest, antrag_id: int) -> HttpResponse:
         return redirect("leistung:antrag", antrag_id=antrag.pk)
     messages.success(request, "Berechnung gespeichert.")
     return redirect("leistung:berechnung", berechnung_id=berechnung.pk)
+
+
+@login_required
+@require_POST
+def antrag_berechnen(request: HttpRequest, antrag_id: int) -> HttpResponse:
+    """Recalculate with the stored facts ("Neu berechnen" on a Berechnung, which has no form)."""
+    return _berechnen(request, access_antrag_by_id(request.user, antrag_id))
 
 
 @login_required
@@ -220,21 +231,15 @@ def berechnung_detail(request: HttpRequest, berechnung_id: int) -> HttpResponse:
         {
             "berechnung": berechnung,
             "monat": monat,
-            "monat_text": _monat_text(monat),
             "namen": namen,
             "rechtsstand": rechtsstand_text(trace["parameter_stand"]) if trace else "",
             "schritte": erklaerung(trace, namen, kurz=False) if trace else [],
             "kurz": erklaerung(trace, namen, kurz=True) if trace else [],
-            "bg_zeilen": [(m, _monat_text(m), berechnung.ergebnis[m]["bg"]) for m in berechnung.monate],
+            "bg_zeilen": [(m, berechnung.ergebnis[m]["bg"]) for m in berechnung.monate],
             "aktuell": berechnung.antrag_version == berechnung.antrag.version,
+            "warnungen": kdu_warnungen(berechnung),
         },
     )
-
-
-def _monat_text(monat: str) -> str:
-    """A stored month key ("2026-12") as people read it ("12.2026")."""
-    jahr, _, mm = monat.partition("-")
-    return f"{mm}.{jahr}"
 
 
 @login_required
@@ -301,10 +306,9 @@ def bewilligung_freigeben(request: HttpRequest, bewilligung_id: int) -> HttpResp
 def zahllauf_liste(request: HttpRequest) -> HttpResponse:
     form = ZahllaufForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        jahr, monat = map(int, form.cleaned_data["monat"].split("-"))
         try:
             zahllauf, neu = start_zahllauf(
-                request.user.mandant, date(jahr, monat, 1), acting_user=request.user
+                request.user.mandant, form.cleaned_data["monat"], acting_user=request.user
             )
         except NotAllowed as exc:
             _fehler(request, exc)
@@ -312,7 +316,7 @@ def zahllauf_liste(request: HttpRequest) -> HttpResponse:
             if zahllauf.status == zahllauf.Status.ABGESCHLOSSEN:
                 messages.info(
                     request,
-                    f"Der Zahllauf {zahllauf.zahlmonat:%m/%Y} ist bereits abgeschlossen; "
+                    f"Der Zahllauf {zahllauf.zahlmonat:%m.%Y} ist bereits abgeschlossen; "
                     "es wird nichts erneut gezahlt.",
                 )
             else:
@@ -321,7 +325,7 @@ def zahllauf_liste(request: HttpRequest) -> HttpResponse:
                 transaction.on_commit(partial(run_zahllauf_task.enqueue, zahllauf.pk))
                 messages.success(
                     request,
-                    f"Zahllauf {zahllauf.zahlmonat:%m/%Y} {'gestartet' if neu else 'wird fortgesetzt'}.",
+                    f"Zahllauf {zahllauf.zahlmonat:%m.%Y} {'gestartet' if neu else 'wird fortgesetzt'}.",
                 )
             return redirect("leistung:zahllauf", zahllauf_id=zahllauf.pk)
     return render(

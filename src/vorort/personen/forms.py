@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from vorort.core.forms import KernFormMixin, datumsfeld
+from vorort.core.datum import datum_de
+from vorort.core.fields import DatumsFeld
+from vorort.core.forms import KernFormMixin
 from vorort.personen.models import Arbeitsmarktstatus, Geschlecht
 from vorort.personen.normalize import kundennummer
-from vorort.personen.templatetags.personen import datum_de
 from vorort.personen.validators import normalize_iban, validate_iban
 
 
@@ -21,12 +24,11 @@ class PersonForm(KernFormMixin, forms.Form):
     vorname = forms.CharField(label="Vorname", max_length=100, error_messages=_pflicht("den Vornamen"))
     nachname = forms.CharField(label="Nachname", max_length=100, error_messages=_pflicht("den Nachnamen"))
     geburtsname = forms.CharField(label="Geburtsname", max_length=100, required=False)
-    geburtsdatum = datumsfeld(
-        "Geburtsdatum",
-        error_messages={
-            **_pflicht("das Geburtsdatum"),
-            "invalid": "Bitte geben Sie das Geburtsdatum im Format TT.MM.JJJJ ein, z. B. 04.05.1979.",
-        },
+    geburtsdatum = DatumsFeld(
+        label="Geburtsdatum",
+        nur_vergangenheit=True,
+        beispiel=date(1979, 5, 4),
+        error_messages=_pflicht("das Geburtsdatum"),
     )
     geburtsort = forms.CharField(label="Geburtsort", max_length=100, required=False)
     geschlecht = forms.ChoiceField(
@@ -94,12 +96,8 @@ class AdresseForm(KernFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
     ort = forms.CharField(label="Ort", max_length=100, error_messages=_pflicht("den Ort"))
-    gueltig_ab = datumsfeld(
-        "gültig ab",
-        error_messages={
-            **_pflicht("das Datum, ab dem die Anschrift gilt"),
-            "invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein.",
-        },
+    gueltig_ab = DatumsFeld(
+        label="gültig ab", error_messages=_pflicht("das Datum, ab dem die Anschrift gilt")
     )
 
 
@@ -116,13 +114,7 @@ class BankverbindungForm(KernFormMixin, forms.Form):
         max_length=140,
         error_messages=_pflicht("den Namen des Kontoinhabers oder der Kontoinhaberin"),
     )
-    gueltig_ab = datumsfeld(
-        "gültig ab",
-        error_messages={
-            **_pflicht("das Datum, ab dem das Konto gilt"),
-            "invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein.",
-        },
-    )
+    gueltig_ab = DatumsFeld(label="gültig ab", error_messages=_pflicht("das Datum, ab dem das Konto gilt"))
 
     def clean_iban(self) -> str:
         iban = normalize_iban(self.cleaned_data["iban"])

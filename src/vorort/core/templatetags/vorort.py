@@ -1,17 +1,19 @@
 """German formats for templates: amounts, dates, masked IBANs, ages.
 
-`{{ betrag|euro }}` renders `1.234,56 €`; `{{ datum|datum }}` renders `24.12.2026`.
+`{{ betrag|euro }}` renders `1.234,56 €`; `{{ datum|datum }}` renders `24.12.2026`, `{{ m|monat }}` `03.2026`.
 Django's `date` filter with `SHORT_DATE_FORMAT` would give `24.12.2026` too, but one filter name
 for every date keeps templates uniform and also accepts `None` (rendered as "—").
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms, template
 from django.utils import timezone
+
+from vorort.core.datum import datum_de, monat_de
 
 register = template.Library()
 
@@ -38,12 +40,22 @@ def datum(value) -> str:
     """Format a date (or datetime, in local time) as TT.MM.JJJJ."""
     if value is None or value == "":
         return LEER
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.strftime("%d.%m.%Y")
     if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
+        return datum_de(value)
     return str(value)
+
+
+@register.filter
+def monat(value) -> str:
+    """Format a month as MM.JJJJ: a date, or a month key "2026-03" as stored in a Berechnung."""
+    if value is None or value == "":
+        return LEER
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(f"{value}-01")
+        except ValueError:
+            return value
+    return monat_de(value)
 
 
 @register.filter

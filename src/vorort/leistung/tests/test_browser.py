@@ -93,7 +93,7 @@ def test_antrag_to_bescheid_to_sepa_file(
 
     # Calculation with its explanation in German, with the § of each step.
     page.get_by_role("button", name="Berechnen").click()
-    page.get_by_role("heading", name=f"So wurde gerechnet ({stichtag:%Y-%m})").wait_for()
+    page.get_by_role("heading", name=f"So wurde gerechnet ({stichtag:%m.%Y})").wait_for()
     kurzfassung = page.get_by_role("table", name="Kurzfassung wie im Bescheid")
     expect(kurzfassung).to_contain_text("Regelbedarf")
     expect(kurzfassung).to_contain_text("§ 20")
@@ -141,10 +141,10 @@ def test_antrag_to_bescheid_to_sepa_file(
     page.get_by_role("link", name="Meine Aufgaben", exact=True).click()
     page.get_by_role("link", name="zum Arbeitsvorrat Leistung").click()
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Zahlläufe").click()
-    page.get_by_label("Zahlmonat").fill(f"{stichtag:%Y-%m}")
+    page.get_by_label("Zahlmonat").fill(f"{stichtag:%m.%Y}")
     screenshot(page, "leistung-07-zahllauf-starten")
     page.get_by_role("button", name="Zahllauf starten").click()
-    expect(meldung(page, f"Zahllauf {stichtag:%m/%Y} gestartet")).to_be_visible()
+    expect(meldung(page, f"Zahllauf {stichtag:%m.%Y} gestartet")).to_be_visible()
     call_command("worker", batch=True)
     # The page polls its status fragment every 2 s (htmx) until the run is finished.
     expect(page.get_by_text("abgeschlossen", exact=True)).to_be_visible(timeout=15_000)

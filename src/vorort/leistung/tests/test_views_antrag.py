@@ -37,7 +37,7 @@ def test_caseworker_takes_up_an_antrag_from_the_bg(client, sachbearbeiterin_schu
     anmelden(client, sachbearbeiterin_schulz)
     url = reverse("leistung:antrag_neu", args=[bg_krause.pk])
     response = client.post(url, {"art": "erstantrag", "antragsdatum": "31.02.2023"})
-    assert "Bitte geben Sie das Datum im Format TT.MM.JJJJ ein" in response.content.decode()
+    assert "Den 31.02.2023 gibt es nicht. Der Februar 2023 hat 28 Tage." in response.content.decode()
     assert Antrag.objects.count() == 0
     response = client.post(url, {"art": "erstantrag", "antragsdatum": "15.03.2023"})
     antrag = Antrag.objects.get()
@@ -115,7 +115,7 @@ def test_person_facts_on_an_old_version_are_refused_and_nothing_is_overwritten(
     ("eingabe", "feld", "meldung"),
     [
         ({"monat_ab": ""}, "monat_ab", "Bitte den Monat des Zuflusses angeben"),
-        ({"monat_ab": "13.2023"}, "monat_ab", "Den Monat 13 gibt es nicht"),
+        ({"monat_ab": "13.2023"}, "monat_ab", "Den Monat 13.2023 gibt es nicht."),
         ({"brutto": "-10,00"}, "brutto", "Der Betrag darf nicht negativ sein."),
         (
             {"netto": "900,00"},
@@ -150,7 +150,7 @@ def test_income_is_recorded_for_its_month(client, sachbearbeiterin_schulz, antra
             "version": 1,
             "art": "erwerb",
             "monat_ab": "03.2023",
-            "monat_bis": "2023-05",
+            "monat_bis": "5/2023",
             "brutto": "1.200,00",
             "netto": "950,00",
         },
@@ -165,7 +165,7 @@ def test_income_is_recorded_for_its_month(client, sachbearbeiterin_schulz, antra
     )
     assert (einkommen.brutto, einkommen.netto) == (Decimal("1200.00"), Decimal("950.00"))
     seite = client.get(person_url(antrag_v01, krause)).content.decode()
-    assert "1.200,00\u00a0€" in seite and "ab 03/2023 bis 05/2023" in seite
+    assert "1.200,00\u00a0€" in seite and "ab 03.2023 bis 05.2023" in seite
 
 
 def test_income_on_an_old_version_is_refused(
@@ -181,3 +181,101 @@ def test_income_on_an_old_version_is_refused(
     assert "inzwischen von Waltraud Weber geändert" in seite
     assert 'value="300,00"' in seite
     assert Einkommen.objects.count() == 0
+
+
+def antrag_formular(client, antrag) -> dict:
+    """The Antrag's form as the browser sends it: every field with its shown value."""
+    form = client.get(reverse("leistung:antrag", args=[antrag.pk])).context["form"]
+    daten = {}
+    for feld in form:
+        wert = feld.field.prepare_value(feld.value())
+        if wert is None or wert is False:
+            continue
+        daten[feld.html_name] = "on" if wert is True else feld.field.widget.format_value(wert) or ""
+    return daten
+
+
+def test_berechnen_saves_the_typed_facts_first(client, sachbearbeiterin_schulz, bg_krause, krause_konto):
+    """Defect 4 of issue 8: "Berechnen" right after typing the rent used to calculate with 0 € KdU."""
+    antrag = actions.create_antrag(
+        bg_krause, acting_user=sachbearbeiterin_schulz, antragsdatum=date(2023, 3, 1)
+    )
+    anmelden(client, sachbearbeiterin_schulz)
+    daten = antrag_formular(client, antrag) | {"kaltmiete_m": "420,00", "heizkosten_m": "75,00"}
+
+    response = client.post(reverse("leistung:antrag", args=[antrag.pk]), daten | {"berechnen": "1"})
+
+    berechnung = antrag.berechnungen.get()
+    assert response.url == reverse("leistung:berechnung", args=[berechnung.pk])
+    antrag.refresh_from_db()
+    assert (antrag.kaltmiete_m, antrag.heizkosten_m, antrag.version) == (
+        Decimal("420.00"),
+        Decimal("75.00"),
+        2,
+    )
+    assert berechnung.antrag_version == 2
+    # Golden case V01 (single, 2023, rent 420 € + heating 75 €): KdU 495 €.
+    assert berechnung.ergebnis["2023-03"]["bg"]["kdu_anerkannt_m"] == 495.0
+    typen = list(AuditEvent.objects.order_by("pk").values_list("typ", flat=True))
+    assert typen[-2:] == [AuditEvent.Typ.ANTRAG_GEAENDERT, AuditEvent.Typ.BERECHNUNG_ERSTELLT]
+
+
+def test_berechnen_with_an_invalid_fact_shows_the_error_and_calculates_nothing(
+    client, sachbearbeiterin_schulz, antrag_v01
+):
+    anmelden(client, sachbearbeiterin_schulz)
+    daten = antrag_formular(client, antrag_v01) | {"kaltmiete_m": "-420,00", "berechnen": "1"}
+
+    response = client.post(reverse("leistung:antrag", args=[antrag_v01.pk]), daten)
+
+    seite = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_kaltmiete_m-fehler"' in seite and "darf nicht negativ sein" in seite
+    assert 'value="-420,00"' in seite
+    assert not antrag_v01.berechnungen.exists()
+    antrag_v01.refresh_from_db()
+    assert (antrag_v01.kaltmiete_m, antrag_v01.version) == (Decimal("420.00"), 1)
+
+
+def test_berechnen_without_changes_calculates_without_a_new_version(
+    client, sachbearbeiterin_schulz, antrag_v01
+):
+    anmelden(client, sachbearbeiterin_schulz)
+    daten = antrag_formular(client, antrag_v01) | {"berechnen": "1"}
+
+    response = client.post(reverse("leistung:antrag", args=[antrag_v01.pk]), daten)
+
+    assert response.status_code == 302
+    assert antrag_v01.berechnungen.get().antrag_version == 1
+    assert not AuditEvent.objects.filter(typ=AuditEvent.Typ.ANTRAG_GEAENDERT).exists()
+
+
+@pytest.mark.parametrize(
+    ("miete", "eigentum", "warnung"),
+    [
+        (Decimal("0.00"), False, "wohnt aber zur Miete (Gotthardstraße"),
+        (Decimal("0.00"), True, None),
+        (Decimal("420.00"), False, None),
+    ],
+)
+def test_a_berechnung_without_housing_costs_warns_for_a_rented_flat(
+    client, sachbearbeiterin_schulz, bg_krause, krause_konto, miete, eigentum, warnung
+):
+    haushalt = bg_krause.haushalt
+    haushalt.eigentum, haushalt.bruttokaltmiete_m = eigentum, Decimal("380.00")
+    haushalt.save()
+    antrag = actions.create_antrag(
+        bg_krause, acting_user=sachbearbeiterin_schulz, antragsdatum=date(2023, 3, 1), kaltmiete_m=miete
+    )
+    berechnung = actions.compute_berechnung(antrag, acting_user=sachbearbeiterin_schulz)
+    anmelden(client, sachbearbeiterin_schulz)
+
+    seite = client.get(reverse("leistung:berechnung", args=[berechnung.pk])).content.decode()
+
+    if warnung is None:
+        assert "keine Kosten der Unterkunft" not in seite
+    else:
+        assert "keine Kosten der Unterkunft und Heizung (0,00\u00a0€)" in seite
+        assert "in 12 Monaten (03.2023 bis 02.2024)" in seite
+        assert warnung in seite
+        assert "Im Haushalt ist eine Bruttokaltmiete von 380,00\u00a0€ bekannt." in seite

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import template
 
+from vorort.core.datum import datum_de
+
 register = template.Library()
-
-
-def datum_de(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
 
 
 @register.filter

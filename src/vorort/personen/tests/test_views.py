@@ -283,7 +283,7 @@ def test_create_person_and_open_the_file(client, sachbearbeiterin_schulz):
         ({"nachname": ""}, "Bitte geben Sie den Nachnamen ein.", "nachname"),
         (
             {"geburtsdatum": "31.02.1990"},
-            "Bitte geben Sie das Geburtsdatum im Format TT.MM.JJJJ ein",
+            "Den 31.02.1990 gibt es nicht. Der Februar 1990 hat 28 Tage.",
             "geburtsdatum",
         ),
         ({"geburtsdatum": "01.01.2999"}, "Das Geburtsdatum 01.01.2999 liegt in der Zukunft.", "geburtsdatum"),
