@@ -26,6 +26,11 @@ def _geldfelder_deutsch(form: forms.BaseForm) -> None:
             field.localize = True
             field.widget = forms.TextInput(attrs=attrs | {"inputmode": "decimal"})
             field.widget.is_localized = True
+            field.error_messages["invalid"] = (
+                "Bitte geben Sie die Fläche in m² ein, z. B. 54,5."
+                if name == "wohnflaeche_m2"
+                else "Bitte geben Sie einen Betrag in Euro ein, z. B. 420,50 oder 1.234,56."
+            )
 
 
 class AntragNeuForm(KernFormMixin, forms.Form):

@@ -36,8 +36,10 @@ def test_berechnen_saves_the_typed_rent_first(
     anmelden(page, live_server.url, "schulz", app)
     antrag_aufnehmen(page, live_server.url, bg_krause, stichtag)
 
-    # She types the rent and heating costs and clicks "Berechnen" straight away.
+    # She replaces the 0,00 of the unknown rent, types rent and heating and clicks "Berechnen" straight away.
+    page.get_by_label("Bruttokaltmiete").clear()
     page.get_by_label("Bruttokaltmiete").press_sequentially(f"{miete['kaltmiete_m_hh']},00", delay=20)
+    page.get_by_label("Heizkosten").clear()
     page.get_by_label("Heizkosten").press_sequentially(f"{miete['heizkosten_m_hh']},00", delay=20)
     page.get_by_role("button", name="Berechnen", exact=True).click()
 
