@@ -9,6 +9,7 @@ anything of the Testkreis.
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -33,6 +34,71 @@ def pytest_configure(config):
         "vorort.core.tests.hashers.FastArgon2PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
+
+
+@pytest.fixture(autouse=True)
+def _data_dir_in_tmp(settings, tmp_path_factory):
+    """Every test keeps its files (documents, SEPA files, letters) in its own temporary folder.
+
+    `var/` holds the demo's database and document store; a test never writes there (checked
+    after the run by `pytest_sessionfinish`).
+    """
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")  # apart from `tmp_path`, which is the test's own
+    settings.MEDIA_ROOT = settings.DATA_DIR / "dokumente"
+
+
+def _var_stand(data_dir: Path) -> dict[str, tuple[int, int]]:
+    """Every file under the data directory with size and modification time, by relative path.
+
+    The SQLite database files are left out: a server started from this checkout may write them
+    while the suite runs, and tests never open them (pytest-django gives them a test database).
+    """
+    stand = {}
+    for pfad in data_dir.rglob("*"):
+        if pfad.is_file() and not pfad.name.startswith("vorort.sqlite3"):
+            stat = pfad.stat()
+            stand[str(pfad.relative_to(data_dir))] = (stat.st_size, stat.st_mtime_ns)
+    return stand
+
+
+def pytest_sessionstart(session):
+    if hasattr(session.config, "workerinput"):
+        return  # with xdist, the controller takes the listing once for all workers
+    from django.conf import settings
+
+    session.config.vorort_var = (Path(settings.DATA_DIR), _var_stand(Path(settings.DATA_DIR)))
+
+
+def pytest_sessionfinish(session):
+    if not hasattr(session.config, "vorort_var"):
+        return
+    data_dir, vorher = session.config.vorort_var
+    nachher = _var_stand(data_dir)
+    geaendert = sorted(
+        name for name in vorher.keys() | nachher.keys() if vorher.get(name) != nachher.get(name)
+    )
+    if geaendert:
+        liste = "\n  ".join(geaendert[:20])
+        session.config.get_terminal_writer().line(
+            f"The tests wrote into {data_dir} (the demo's data); use temporary storage instead:\n  {liste}",
+            red=True,
+        )
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+SHARED = Path(__file__).resolve().parent.parent / "shared"
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The `../shared` folder beside the repository, for tests marked `shared` (see pyproject.toml).
+
+    Only those tests read it: the product and the rest of the suite live from the repository alone.
+    """
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} not found: the checks against the shared profile and law contract need it")
+    return SHARED
 
 
 def anmelden(client, user) -> TOTPDevice:

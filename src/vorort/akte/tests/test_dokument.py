@@ -13,11 +13,6 @@ from vorort.core.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def test_store_files_content_with_checksum_and_event(sachbearbeiterin_schulz, bg_krause):
     inhalt = b"%PDF-1.7 Bewilligungsbescheid"
     dokument = store_dokument(

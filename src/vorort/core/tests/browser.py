@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(settings.DATA_DIR) / "screenshots"
+# Screenshots for review: outside var/ (the demo's data), where every run overwrites the last.
+SCREENSHOTS = Path(os.environ.get("VORORT_SCREENSHOTS", Path(tempfile.gettempdir()) / "vorort-screenshots"))
 # axe-core from npm (package.json devDependency, installed by `npm ci` in scripts/setup.sh).
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -10,9 +10,6 @@ from django.db import transaction
 from vorort.demo.build import KREIS_KURZNAME, build_demo
 from vorort.demo.export import export_county
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
-CHECK_SCRIPT = REPO_ROOT.parent / "shared" / "tools" / "demo-county-check.py"
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 KLEIN = 0.05  # 329 BGs: enough for every part, quick to build
 
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 import pytest
 
 from vorort.demo.profil import COUNTY_FILE, GERMANY_FILE, UngueltigerMassstab, parse_scale
-from vorort.demo.tests.conftest import SHARED_DATA
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("name", ["demo-county.yaml", "germany.yaml"])
-def test_profile_copy_mirrors_shared_data(name):
+def test_profile_copy_mirrors_shared_data(name, shared):
     ours = {"demo-county.yaml": COUNTY_FILE, "germany.yaml": GERMANY_FILE}[name]
-    assert ours.read_bytes() == (SHARED_DATA / name).read_bytes(), (
+    assert ours.read_bytes() == (shared / "data" / name).read_bytes(), (
         f"src/vorort/demo/profile/{name} differs from shared/data/{name}: copy it again"
     )
 

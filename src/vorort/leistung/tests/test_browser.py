@@ -7,7 +7,7 @@ Bescheid, starts the Zahllauf of the month, and the worker (`vorort worker --bat
 command as in production) pays it. The SEPA file must be valid against the pain.001.001.09 XSD
 and transfer the case's expected amount to Herr Krause. Expected amounts come from the case file.
 
-Screenshots of each step land in `var/screenshots/leistung-*.png` for review.
+Screenshots of each step land in `/tmp/vorort-screenshots/leistung-*.png` (`VORORT_SCREENSHOTS`) for review.
 """
 
 from __future__ import annotations

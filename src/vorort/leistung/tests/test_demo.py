@@ -53,8 +53,7 @@ def test_every_demo_bg_has_a_current_grant_released_by_a_second_person(demo_sehr
             assert lauf.bericht["ueberweisungen"] == zahlungen.count(), lauf.zahlmonat
 
 
-def test_the_live_run_pays_the_current_month_and_nothing_twice(demo_sehr_klein, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_the_live_run_pays_the_current_month_and_nothing_twice(demo_sehr_klein):
     aktuell = _aktueller_monat()
     kreis = Mandant.objects.get(kurzname=KREIS_KURZNAME)
     weber = User.objects.get(username="weber")

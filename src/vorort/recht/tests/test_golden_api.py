@@ -22,3 +22,13 @@ def test_golden_case_via_api(fall):
     for p_id, erwartet in fall["expected"].get("person", {}).items():
         fehler += abweichungen(erwartet, person.get(int(p_id), {}), f"person {p_id}")
     assert fehler == [], "\n".join(fehler)
+
+
+@pytest.mark.shared
+def test_contract_cases_are_copied_unchanged_from_the_shared_contract(shared):
+    upstream = shared / "law" / "cases"
+    ours = {p.name: p for p in VERTRAG.iterdir() if p.name != "README.md"}
+    theirs = {("README_contract.md" if p.name == "README.md" else p.name): p for p in upstream.iterdir()}
+    assert sorted(ours) == sorted(theirs), "cases/ and the contract's law/cases/ hold different files"
+    geaendert = [name for name, pfad in ours.items() if pfad.read_bytes() != theirs[name].read_bytes()]
+    assert geaendert == [], f"copy these again from {upstream}: {geaendert}"
