@@ -7,11 +7,26 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.hashers import identify_hasher
+from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher
 
 
-def test_passwords_are_hashed_with_argon2(db, sachbearbeiterin_schulz):
-    assert identify_hasher(sachbearbeiterin_schulz.password).algorithm == "argon2"
+def test_passwords_are_hashed_with_argon2_at_full_cost(tmp_path):
+    """Production's hasher, not the suite's cheap one: a fresh process with the plain settings."""
+    code = (
+        "import django; django.setup(); from django.contrib.auth.hashers import make_password; "
+        "print(make_password('Sommer2026!'))"
+    )
+    hash_ = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"DJANGO_SETTINGS_MODULE": "vorort.settings", "VORORT_DATA_DIR": str(tmp_path)},
+    ).stdout.strip()
+    assert identify_hasher(hash_).algorithm == "argon2"
+    argon2 = Argon2PasswordHasher
+    kosten = f"m={argon2.memory_cost},t={argon2.time_cost},p={argon2.parallelism}"
+    assert hash_.split("$")[3] == kosten, f"{hash_}: Argon2 with less than Django's default cost"
 
 
 def test_idle_sessions_end_after_30_minutes():

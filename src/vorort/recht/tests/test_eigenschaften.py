@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -94,11 +95,15 @@ def test_person_shares_sum_to_the_bg_amount_and_nothing_is_negative(personen, st
         nach_bg = dict(zip(summe["bg_id"].to_list(), summe[spalte].to_list(), strict=True))
         for zeile in ergebnis.bg.iter_rows(named=True):
             assert _cent(nach_bg.get(zeile["bg_id"], 0.0)) == _cent(zeile[spalte])
-    # Kopfteil: all persons' housing shares add up exactly to the household amount (members or not).
+    # What is paid is the claim less the Minderung, per BG.
     for zeile in ergebnis.bg.iter_rows(named=True):
         assert _cent(zeile["zahlbetrag_m"]) == _cent(zeile["leistungsanspruch_m"]) - _cent(
             zeile["minderung_m"]
         )
+    # Kopfteil: all persons' housing shares add up exactly to the household amount (members or not).
+    werte = compute(personen, stichtag, behalte_werte=True).werte
+    anteile = np.bincount(werte["hh_idx"], weights=werte["kdu_anerkannt_m"], minlength=werte["anzahl_hh"])
+    assert anteile.astype(np.int64).tolist() == werte["kdu_anerkannt_m_hh"].tolist()
 
 
 @given(personen=haushalt(mit_minderung=False), stichtag=STICHTAGE, mehr=euro.filter(bool))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import vorort.recht as recht
-from vorort.recht import PARAMETER, parameter_hash
+from vorort.recht import PARAMETER, parameter, parameter_hash
 from vorort.recht.engine import EINGABE_UMBENENNUNG, STRUKTUR
 from vorort.recht.parameter import ERSTER_STICHTAG, LETZTER_STICHTAG, aenderungsdaten
 from vorort.recht.regeln import REGELN, fehlende_namen, regel_daten, regeln_am, reihenfolge_am
@@ -90,8 +90,20 @@ def test_reform_parameter_file_records_legal_basis_and_status():
 
 def test_parameter_hash_is_stable_and_engine_version_is_set():
     assert re.fullmatch(r"[0-9a-f]{64}", parameter_hash())
-    assert parameter_hash() == parameter_hash()
+    code = "from vorort.recht import parameter_hash; print(parameter_hash())"
+    anderer_prozess = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert anderer_prozess.stdout.strip() == parameter_hash()
     assert recht.ENGINE_VERSION
+
+
+def test_parameter_hash_changes_when_a_parameter_file_changes(tmp_path, monkeypatch):
+    for pfad in parameter.VERZEICHNIS.glob("*.yaml"):
+        (tmp_path / pfad.name).write_bytes(pfad.read_bytes())
+    monkeypatch.setattr(parameter, "VERZEICHNIS", tmp_path)
+    assert parameter_hash.__wrapped__() == parameter_hash()  # the same files: the same hash
+    with (tmp_path / "regelbedarf.yaml").open("ab") as geaendert:
+        geaendert.write(b"# one more line\n")
+    assert parameter_hash.__wrapped__() != parameter_hash()
 
 
 NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
