@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from vorort.api.fehler import MONAT_MUSTER, FehlerOut
 from vorort.core.exceptions import InvalidTransition, NotAllowed
 from vorort.leistung import actions
 from vorort.leistung.erklaerung import erklaerung
@@ -28,10 +29,6 @@ from vorort.leistung.selectors import (
 from vorort.personen.selectors import access_bg_by_id
 
 router = Router(tags=["Leistung"])
-
-
-class FehlerOut(Schema):
-    detail: str = Field(description="Was geschehen ist und was zu tun ist (deutsch)")
 
 
 class AntragOut(Schema):
@@ -71,6 +68,9 @@ class BerechnungOut(Schema):
 class BerechnungMitRechenwegOut(BerechnungOut):
     monat: str = Field(description="Monat des Rechenwegs, JJJJ-MM")
     rechenweg: list[RechenschrittOut]
+    hinweis: str = Field(
+        "", description="leer, oder warum der Rechenweg fehlt (kompakt gespeicherte Berechnung)"
+    )
 
 
 class BewilligungOut(Schema):
@@ -91,15 +91,25 @@ class BewilligungOut(Schema):
     freigegeben_am: datetime | None
 
 
+OHNE_RECHENWEG = (
+    "Für diesen Monat ist kein ausführlicher Rechenweg gespeichert (kompakt gespeicherte Berechnung, "
+    "z. B. aus dem Altbestand); die Beträge je Person stehen in der Bewilligung."
+)
+
+
 def _mit_rechenweg(berechnung: Berechnung, monat: str | None) -> BerechnungMitRechenwegOut:
-    monat = monat if monat in berechnung.traces else berechnung.monate[0]
+    monat = monat or berechnung.monate[0]
+    trace = berechnung.traces.get(monat)
     namen = {ap.person_id: ap.person.name for ap in berechnung.antrag.personen.select_related("person")}
     schritte = [
         RechenschrittOut(wer=z.wer, schritt=z.text, wert=z.wert, formel=z.formel, rechtsgrundlage=z.norm)
-        for z in erklaerung(berechnung.traces[monat], namen, kurz=False)
+        for z in (erklaerung(trace, namen, kurz=False) if trace else [])
     ]
     return BerechnungMitRechenwegOut(
-        **BerechnungOut.from_orm(berechnung).dict(), monat=monat, rechenweg=schritte
+        **BerechnungOut.from_orm(berechnung).dict(),
+        monat=monat,
+        rechenweg=schritte,
+        hinweis="" if trace else OHNE_RECHENWEG,
     )
 
 
@@ -120,11 +130,29 @@ def berechnungen_lesen(request: HttpRequest, bg_id: int):
 
 
 @router.get(
-    "/berechnungen/{berechnung_id}", response=BerechnungMitRechenwegOut, summary="Berechnung mit Rechenweg"
+    "/berechnungen/{berechnung_id}",
+    response={200: BerechnungMitRechenwegOut, 422: FehlerOut},
+    summary="Berechnung mit Rechenweg",
 )
-def berechnung_lesen(request: HttpRequest, berechnung_id: int, monat: str | None = None):
-    """Der Rechenweg eines Monats (JJJJ-MM; ohne Angabe der erste Monat) mit Formel und Rechtsgrundlage."""
-    return _mit_rechenweg(access_berechnung_by_id(request.auth, berechnung_id), monat)
+def berechnung_lesen(
+    request: HttpRequest,
+    berechnung_id: int,
+    monat: str | None = Query(None, pattern=MONAT_MUSTER, description="Monat JJJJ-MM; ohne Angabe der erste"),
+):
+    """Der Rechenweg eines Monats der Berechnung mit Formel und Rechtsgrundlage.
+
+    Ein Monat außerhalb der Berechnung ergibt 422 mit den Monaten, die es gibt.
+    """
+    berechnung = access_berechnung_by_id(request.auth, berechnung_id)
+    if monat is not None and monat not in berechnung.ergebnis:
+        return Status(
+            422,
+            {
+                "detail": f"Parameter „monat“ in der Abfrage: {monat} gehört nicht zu dieser Berechnung "
+                f"(Monate {berechnung.monate[0]} bis {berechnung.monate[-1]})."
+            },
+        )
+    return _mit_rechenweg(berechnung, monat)
 
 
 @router.get(

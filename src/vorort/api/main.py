@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from vorort.api.auth import VerifiedSessionAuth
+from vorort.api.fehler import fehlertext
 from vorort.api.personen import router as personen_router
 
 api = NinjaAPI(
@@ -25,3 +27,8 @@ api.add_router("/", "vorort.api.leistung.router")
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Nicht gefunden."}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def ungueltige_parameter(request, exc):
+    return api.create_response(request, {"detail": fehlertext(exc.errors)}, status=422)

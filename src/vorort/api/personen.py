@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from vorort.personen.selectors import access_bg_by_id, access_person_by_id, members_of_bg, search_persons
+from vorort.api.fehler import FehlerOut
+from vorort.personen.selectors import (
+    SUCHE_MAX_ZEICHEN,
+    access_bg_by_id,
+    access_person_by_id,
+    members_of_bg,
+    search_persons,
+)
 
 router = Router(tags=["Personen"])
 
@@ -45,10 +53,19 @@ class BedarfsgemeinschaftOut(Schema):
     mitglieder: list[MitgliedOut]
 
 
-@router.get("/personen", response=list[SuchtrefferOut], summary="Personen suchen")
-def personen_suchen(request: HttpRequest, q: str):
-    """Name (fehlertolerant), Geburtsdatum TT.MM.JJJJ, Kundennummer oder BG-Nummer."""
-    return search_persons(request.auth, q).treffer
+@router.get("/personen", response={200: list[SuchtrefferOut], 422: FehlerOut}, summary="Personen suchen")
+def personen_suchen(
+    request: HttpRequest,
+    q: str = Query(..., max_length=SUCHE_MAX_ZEICHEN, description="Suchbegriffe, durch Leerzeichen getrennt"),
+):
+    """Name (fehlertolerant), Geburtsdatum TT.MM.JJJJ, Kundennummer oder BG-Nummer.
+
+    Höchstens 200 Zeichen und 10 Suchbegriffe; mehr ergibt 422 mit einer Erklärung.
+    """
+    try:
+        return search_persons(request.auth, q).treffer
+    except ValidationError as exc:
+        return Status(422, {"detail": f"Parameter „q“ in der Abfrage: {exc.messages[0]}"})
 
 
 @router.get("/personen/{person_id}", response=PersonOut, summary="Person lesen")

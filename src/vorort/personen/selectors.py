@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -30,6 +31,11 @@ from vorort.personen.models import (
 from vorort.personen.normalize import fold, kundennummer, phonetik
 
 SUCHE_MAX_TREFFER = 50
+#: Longest query and most terms a search takes (a person is found by name, date and number; each
+#: term is one more condition, and a database refuses a condition tree beyond its depth limit).
+SUCHE_MAX_ZEICHEN = 200
+SUCHE_MAX_BEGRIFFE = 10
+_STEUERZEICHEN = re.compile(r"[\x00-\x1f\x7f]")
 _KANDIDATEN_MAX = 300
 _DATUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
 _KUNDENNUMMER = re.compile(r"^K\d{4,}$", re.IGNORECASE)
@@ -164,6 +170,20 @@ class Suchergebnis:
         return self.anzahl > len(self.treffer)
 
 
+def pruefe_suchbegriff(query: str) -> None:
+    """Refuse a query longer than a search needs, with a German message (`ValidationError`)."""
+    if len(query) > SUCHE_MAX_ZEICHEN:
+        raise ValidationError(
+            f"Der Suchbegriff ist zu lang ({len(query)} Zeichen, höchstens {SUCHE_MAX_ZEICHEN}). "
+            "Bitte mit Name, Geburtsdatum, Kundennummer oder BG-Nummer suchen."
+        )
+    if len(query.split()) > SUCHE_MAX_BEGRIFFE:
+        raise ValidationError(
+            f"Bitte höchstens {SUCHE_MAX_BEGRIFFE} Suchbegriffe eingeben (eingegeben: {len(query.split())}), "
+            "zum Beispiel Name und Geburtsdatum."
+        )
+
+
 def search_persons(user: User, query: str, *, limit: int = SUCHE_MAX_TREFFER) -> Suchergebnis:
     """Find persons by name (typo-tolerant, umlauts folded), birth date, Kundennummer or BG-Nummer.
 
@@ -172,8 +192,10 @@ def search_persons(user: User, query: str, *, limit: int = SUCHE_MAX_TREFFER) ->
     "Müller" and "Möller" find each other; candidates are ranked by string similarity.
     A two-digit year means either century ("7.3.64"), a Kundennummer may lack its K, a BG
     number its Kreisschlüssel and leading zeros ("BG 42"). Every term is an indexed equality.
+    A query beyond `SUCHE_MAX_ZEICHEN` or `SUCHE_MAX_BEGRIFFE` raises `ValidationError`.
     """
-    terms = _BG_LEERZEICHEN.sub("BG", query).split()
+    pruefe_suchbegriff(query)
+    terms = _BG_LEERZEICHEN.sub("BG", _STEUERZEICHEN.sub(" ", query)).split()
     if not terms:
         return Suchergebnis([], 0)
     persons = Person.objects.visible_to(user).aktiv()

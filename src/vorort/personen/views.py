@@ -29,6 +29,7 @@ from vorort.personen.forms import (
 )
 from vorort.personen.models import Mitgliedschaft, Person
 from vorort.personen.selectors import (
+    SUCHE_MAX_ZEICHEN,
     BgName,
     access_bg_by_id,
     access_person_by_id,
@@ -50,10 +51,16 @@ SUCHHINWEIS = (
 @login_required
 @permission_required("personen.view_person", raise_exception=True)
 def suche(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:200]
-    ergebnis = search_persons(request.user, q) if q else None
+    q = request.GET.get("q", "").strip()
+    try:
+        ergebnis = search_persons(request.user, q) if q else None
+    except ValidationError as exc:
+        ergebnis, fehler = None, exc.messages[0]
+    else:
+        fehler = ""
     zeilen = search_summaries(request.user, ergebnis.treffer) if ergebnis else []
-    kontext = {"q": q, "zeilen": zeilen, "ergebnis": ergebnis, "hinweis": SUCHHINWEIS}
+    q = q[:SUCHE_MAX_ZEICHEN]  # the form shows what was typed, up to what a search takes
+    kontext = {"q": q, "zeilen": zeilen, "ergebnis": ergebnis, "fehler": fehler, "hinweis": SUCHHINWEIS}
     if request.headers.get("HX-Request"):
         return render(request, "personen/_suchergebnisse.html", kontext)
     return render(request, "personen/suche.html", kontext)
