@@ -69,6 +69,7 @@ def _nahe_geburtsdaten(geburtsdatum: date) -> dict[date, tuple[float, str]]:
     heute = timezone.localdate()
     ziffern = geburtsdatum.strftime("%d%m%Y")
     naehe: dict[date, tuple[float, str]] = {}
+    eingegeben = f"{geburtsdatum:%d.%m.%Y}"
 
     def dazu(text: str, gewicht: float, grund: str) -> None:
         try:
@@ -76,22 +77,21 @@ def _nahe_geburtsdaten(geburtsdatum: date) -> dict[date, tuple[float, str]]:
         except ValueError:
             return
         if kandidat not in naehe and 1900 <= kandidat.year and kandidat <= heute:
-            naehe[kandidat] = (gewicht, f"Geburtsdatum {grund}" if grund else "")
+            # Both dates in the reason, so the caseworker sees the difference at a glance.
+            if kandidat == geburtsdatum:
+                naehe[kandidat] = (gewicht, "Geburtsdatum gleich")
+            else:
+                naehe[kandidat] = (gewicht, f"Geburtsdatum: {grund} ({eingegeben} / {kandidat:%d.%m.%Y})")
 
-    alt = geburtsdatum.strftime("%d.%m.%Y")
-    dazu(ziffern, 1.0, "gleich")
-    dazu(ziffern[2:4] + ziffern[:2] + ziffern[4:], 0.9, "mit Tag und Monat vertauscht")
+    dazu(ziffern, 1.0, "")
+    dazu(ziffern[2:4] + ziffern[:2] + ziffern[4:], 0.9, "Tag und Monat vertauscht")
     for i in range(len(ziffern) - 1):
         getauscht = ziffern[:i] + ziffern[i + 1] + ziffern[i] + ziffern[i + 2 :]
-        dazu(getauscht, 0.8, "mit zwei Ziffern vertauscht")
+        dazu(getauscht, 0.8, "zwei Ziffern vertauscht")
     for i in range(len(ziffern)):
         for ziffer in "0123456789":
-            dazu(ziffern[:i] + ziffer + ziffern[i + 1 :], 0.8, "weicht um eine Ziffer ab")
-    # Name the stored date in the reason, so the caseworker sees both at a glance.
-    return {
-        d: (gewicht, grund if gewicht == 1.0 else f"{grund} ({d.strftime('%d.%m.%Y')} statt {alt})")
-        for d, (gewicht, grund) in naehe.items()
-    }
+            dazu(ziffern[:i] + ziffer + ziffern[i + 1 :], 0.8, "eine Ziffer anders")
+    return naehe
 
 
 def _nachname(nachname: str, geburtsname: str, person: Person) -> tuple[float, str]:
