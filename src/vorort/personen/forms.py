@@ -172,7 +172,8 @@ class ZusammenfuehrenForm(KernFormMixin, forms.Form):
     def __init__(self, *args, personen, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["behalten"].choices = [
-            (p.pk, f"{p.vorname} {p.nachname}, {p.kundennummer}") for p in personen
+            (p.pk, f"Eintrag {i}: {p.vorname} {p.nachname}, {p.kundennummer}")
+            for i, p in enumerate(personen, start=1)
         ]
 
 

@@ -307,7 +307,13 @@ def zusammenfuehren_vergleich(request: HttpRequest, person_id: int, andere_id: i
     return render(
         request,
         "personen/zusammenfuehren.html",
-        {"person": akte, "seiten": seiten, "form": form, "bestaetigen": bestaetigen},
+        {
+            "person": akte,
+            "seiten": seiten,
+            "verlauf": [(label, [s.anzahl[label] for s in seiten]) for label in seiten[0].anzahl],
+            "form": form,
+            "bestaetigen": bestaetigen,
+        },
     )
 
 

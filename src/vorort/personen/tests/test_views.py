@@ -493,6 +493,26 @@ def test_merge_started_from_the_duplicate_keeps_the_chosen_record(client, sachbe
     assert doppelt.zusammengefuehrt_in is None
 
 
+def test_merge_confirmation_posts_back_what_it_shows_for_large_ids(
+    client, teamleitung_weber, bg_krause, testkreis
+):
+    """The confirmation's hidden fields are read by a machine: 12345 must not become "12.345"."""
+    import re
+
+    behalten = krause(bg_krause)
+    doppelt = PersonFactory(
+        pk=12345, mandant=testkreis, vorname="Karl", nachname="Krause", geburtsdatum=datetime.date(1979, 5, 4)
+    )
+    anmelden(client, teamleitung_weber)
+    vergleich = reverse("personen:zusammenfuehren_vergleich", args=[behalten.pk, doppelt.pk])
+    html = client.post(vergleich, {"behalten": doppelt.pk, "grund": "Irrtum"}).content.decode()
+    felder = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+    assert felder["behalten"] == "12345"
+    client.post(vergleich, felder)
+    behalten.refresh_from_db()
+    assert behalten.zusammengefuehrt_in_id == 12345
+
+
 def test_merge_the_other_way_round_dissolves_the_file_it_started_from(
     client, teamleitung_weber, bg_krause, testkreis
 ):
