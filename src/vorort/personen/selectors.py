@@ -346,13 +346,23 @@ class Zusammenfuehrungsseite:
     def umfang(self) -> int:
         return sum(self.anzahl.values())
 
+    @property
+    def uebergang(self) -> str:
+        """What goes over when this record is dissolved: "1 Anschrift und 2 Bankverbindungen"."""
+        teile = [
+            f"{zahl} {einzahl if zahl == 1 else mehrzahl}"
+            for (einzahl, mehrzahl), zahl in zip(_VERLAUF.values(), self.anzahl.values(), strict=True)
+            if zahl
+        ]
+        return " und ".join([", ".join(teile[:-1]), teile[-1]] if len(teile) > 1 else teile)
 
-_VERLAUF = {
-    "mitgliedschaften": "BG-Mitgliedschaften",
-    "adressen": "Anschriften",
-    "bankverbindungen": "Bankverbindungen",
-    "beschaeftigungen": "Beschäftigungen",
-    "dokumente": "Dokumente",
+
+_VERLAUF = {  # related name: (one, several)
+    "mitgliedschaften": ("BG-Mitgliedschaft", "BG-Mitgliedschaften"),
+    "adressen": ("Anschrift", "Anschriften"),
+    "bankverbindungen": ("Bankverbindung", "Bankverbindungen"),
+    "beschaeftigungen": ("Beschäftigung", "Beschäftigungen"),
+    "dokumente": ("Dokument", "Dokumente"),
 }
 
 
@@ -375,7 +385,9 @@ def merge_sides(user: User, *personen: Person) -> list[Zusammenfuehrungsseite]:
                 mitgliedschaften=[
                     (m, namen.get(m.bedarfsgemeinschaft_id)) for m in mitgliedschaften[person.pk]
                 ],
-                anzahl={label: getattr(person, related).count() for related, label in _VERLAUF.items()},
+                anzahl={
+                    mehrzahl: getattr(person, related).count() for related, (_, mehrzahl) in _VERLAUF.items()
+                },
             )
         )
     return sorted(

@@ -464,7 +464,7 @@ def test_merge_started_from_the_duplicate_keeps_the_chosen_record(client, sachbe
     html = antwort.content.decode()
     assert "Zusammenführung bestätigen" in html
     assert f"<strong>Wird fortgeführt:</strong> Karl Krause, {original.kundennummer}" in html
-    assert f"<strong>Wird aufgelöst:</strong> Karl Kraus, {doppelt.kundennummer}" in html
+    assert f"<strong>Wird aufgelöst:</strong> Karl Kraus, {doppelt.kundennummer} – er enthält keine" in html
     doppelt.refresh_from_db()
     assert doppelt.zusammengefuehrt_in is None
 
@@ -506,6 +506,7 @@ def test_merge_confirmation_posts_back_what_it_shows_for_large_ids(
     anmelden(client, teamleitung_weber)
     vergleich = reverse("personen:zusammenfuehren_vergleich", args=[behalten.pk, doppelt.pk])
     html = client.post(vergleich, {"behalten": doppelt.pk, "grund": "Irrtum"}).content.decode()
+    assert "Karl Krause, " + behalten.kundennummer + " – es gehen über: 1 BG-Mitgliedschaft." in html
     felder = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
     assert felder["behalten"] == "12345"
     client.post(vergleich, felder)
