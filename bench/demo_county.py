@@ -1,8 +1,10 @@
-"""Benchmark of the demo county: `python bench/demo_county.py [--search-persons N] [--no-national]`.
+"""Benchmark of the demo county: `python bench/demo_county.py [--search-persons N] [--no-national]
+[--only-search] [--search-dir DIR]`.
 
 1. Build: `vorort demo --no-serve` on a fresh SQLite file in a temporary VORORT_DATA_DIR, migrations
    included; wall time and the child's peak RSS (`demo_build_s`, `demo_peak_mb`).
-2. Search: a county scaled to about N persons (default 100,000) in another temporary SQLite file;
+2. Search: a county scaled to about N persons (default 100,000) in another temporary SQLite file
+   (or in `--search-dir`, built once and reused, so the queries can be timed again cheaply);
    200 deterministic queries through `vorort.personen.selectors.search_persons` as the caseworker
    `schulz` (team-restricted) and as `klein` (Geschäftsführung, sees all): surnames with a typo,
    umlaut spellings, birth dates dd.mm.yyyy and d.m.yy, Kundennummern with and without the K,
@@ -10,6 +12,7 @@
    Reports p50/p95 in ms (`search_p95_ms_100k` is the caseworker's p95).
 3. National: `vorort demo --scale national --parquet DIR` (≈ 3.0 M BGs, 5.4 M persons) in a child
    process; wall time and peak RSS (`national_gen_s`, `national_peak_mb`).
+`--only-search` skips 1 and 3.
 
 Seed 2025 throughout. Prints progress to stderr and ONE JSON object as the last line. Never
 asserts on time (STYLE.md §3.12).
@@ -181,6 +184,11 @@ def main() -> int:
     parser.add_argument("--search-persons", type=int, default=100_000)
     parser.add_argument("--no-national", action="store_true")
     parser.add_argument("--only-search", action="store_true", help="skip the county build and national")
+    parser.add_argument(
+        "--search-dir",
+        type=Path,
+        help="keep the search county here and reuse it on the next run (the demo is built only once)",
+    )
     args = parser.parse_args()
     result: dict = {"seed": SEED, "cores": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 1)}
     with tempfile.TemporaryDirectory(prefix="vorort-bench-") as tmp:
@@ -191,7 +199,7 @@ def main() -> int:
         if not (args.no_national or args.only_search):
             result.update(bench_national(tmp_path / "national"))
             _log(f"national: {result['national_gen_s']} s, peak {result['national_peak_mb']} MB")
-        result.update(bench_search(tmp_path / "search", args.search_persons))
+        result.update(bench_search(args.search_dir or tmp_path / "search", args.search_persons))
     print(json.dumps(result))
     return 0
 
