@@ -7,7 +7,9 @@ generator all go through here.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from datetime import date
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -16,8 +18,10 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vorort.core.audit import record_event
+from vorort.core.auskunft import auskunft_kontext, auskunft_zeilen, render_auskunft
 from vorort.core.exceptions import NotAllowed, NotFound, require_permission
 from vorort.core.models import AuditEvent, Mandant, Rolle, Team, User
+from vorort.core.protokoll import verzeichnis
 
 MANDANT_AENDERBAR = (
     "name",
@@ -340,3 +344,37 @@ def record_protokoll_zugriff(
     if export_format:
         details["format"] = export_format
     record_event(typ, acting_user=acting_user, zweck="Datenschutz: Protokoll", details=details)
+
+
+@transaction.atomic(durable=True)
+def create_auskunft(
+    person_id: int, *, acting_user: User, von: date | None = None, bis: date | None = None
+) -> bytes:
+    """Write the Auskunft nach Art. 15 DSGVO for one person and record that it was issued.
+
+    The event names the person, the period, the number of entries and the PDF's SHA-256, so the
+    letter sent can be matched later; the PDF itself is not filed in the case file, where
+    caseworkers would read who accessed it (decision 0007).
+    """
+    require_permission(acting_user, "core.view_auditlog", "eine Auskunft aus dem Protokoll zu erstellen")
+    empfaenger = verzeichnis().empfaenger(acting_user, person_id)
+    if empfaenger is None:
+        raise NotFound("Person nicht gefunden.")
+    zeilen = auskunft_zeilen(acting_user, person_id, von, bis)
+    pdf = render_auskunft(auskunft_kontext(acting_user, empfaenger, zeilen, von, bis))
+    kriterien = {"person": empfaenger.kennung} | {
+        k: v.isoformat() for k, v in (("von", von), ("bis", bis)) if v
+    }
+    record_event(
+        AuditEvent.Typ.PROTOKOLL_EXPORTIERT,
+        acting_user=acting_user,
+        person_id=person_id,
+        zweck="Datenschutz: Auskunft nach Art. 15 DSGVO",
+        details={
+            "format": "pdf",
+            "kriterien": kriterien,
+            "treffer": len(zeilen),
+            "sha256": hashlib.sha256(pdf).hexdigest(),
+        },
+    )
+    return pdf

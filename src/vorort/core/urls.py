@@ -15,6 +15,11 @@ urlpatterns = [
         views_datenschutz.protokoll_export,
         name="protokoll_export",
     ),
+    path(
+        "datenschutz/protokoll/auskunft/<int:person_id>.pdf",
+        views_datenschutz.protokoll_auskunft,
+        name="protokoll_auskunft",
+    ),
     path("verwaltung/benutzer/", views_verwaltung.benutzer_liste, name="benutzer_liste"),
     path("verwaltung/benutzer/neu/", views_verwaltung.benutzer_neu, name="benutzer_neu"),
     path(

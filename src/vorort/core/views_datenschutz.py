@@ -1,7 +1,8 @@
 """The Datenschutz screen: search, page through and export the audit log (Protokoll).
 
-Export answers a data subject's request for information (Art. 15 DSGVO, § 83 SGB X): which
-staff member read or changed which of their data, when and why. Every search and export is
+The Auskunft answers a data subject's request for information (Art. 15 DSGVO, § 83 SGB X) as
+a PDF letter: which office read or changed which of their data, when and why; the CSV/JSON
+export is the technical record for the data-protection officer. Every search and export is
 itself recorded (`PROTOKOLL_DURCHSUCHT`, `PROTOKOLL_EXPORTIERT`).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -17,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from vorort.core.actions import record_protokoll_zugriff
+from vorort.core.actions import create_auskunft, record_protokoll_zugriff
 from vorort.core.audit import EXPORT_SPALTEN, events_for_export, verify_chains
 from vorort.core.forms import ProtokollFilterForm
 from vorort.core.selectors import protokoll_zeilen, search_protokoll
@@ -50,6 +52,7 @@ def protokoll(request: HttpRequest) -> HttpResponse:
             "seite": seite,
             "suche": suche,
             "abfrage": abfrage,
+            "zeitraum": urlencode({k: request.GET[k] for k in ("von", "bis") if request.GET.get(k)}),
             "probleme": eigene[:10],
             "anzahl_probleme": len(eigene),
         },
@@ -82,6 +85,21 @@ def protokoll_export(request: HttpRequest, format: str) -> HttpResponse:
         writer.writeheader()
         writer.writerows(zeilen)
         antwort = HttpResponse(puffer.getvalue(), content_type="text/csv; charset=utf-8")
+    antwort["Content-Disposition"] = f'attachment; filename="{dateiname}"'
+    return antwort
+
+
+@login_required
+@permission_required("core.view_auditlog", raise_exception=True)
+def protokoll_auskunft(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The Auskunft nach Art. 15 DSGVO for one person as a PDF letter (period from the filter)."""
+    form = ProtokollFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "core/datenschutz/protokoll.html", {"form": form, "seite": None}, status=400)
+    daten = form.cleaned_data if request.GET else {}
+    pdf = create_auskunft(person_id, acting_user=request.user, von=daten.get("von"), bis=daten.get("bis"))
+    antwort = HttpResponse(pdf, content_type="application/pdf")
+    dateiname = f"auskunft-art-15-{person_id}-{timezone.localdate():%Y-%m-%d}.pdf"
     antwort["Content-Disposition"] = f'attachment; filename="{dateiname}"'
     return antwort
 

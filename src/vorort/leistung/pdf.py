@@ -1,6 +1,7 @@
 """Letters of the benefits department as tagged, accessible PDF (WeasyPrint, PDF/UA-1).
 
-Each letter is an HTML template under `templates/leistung/briefe/` with the Mandant's letterhead;
+Each letter is an HTML template under `templates/leistung/briefe/` extending core's letter frame
+(`briefe/_brief.html`, rendered by `vorort.core.pdf.render_pdf`);
 the actions in `leistung.actions` file the PDF in the e-Akte with its checksum.
 """
 
@@ -9,11 +10,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
 from vorort.core.datum import monat_lang
+from vorort.core.pdf import render_pdf
 from vorort.leistung.eingabe import monat_key, rechtsstand
 from vorort.leistung.erklaerung import (
     LEISTUNGSNAMEN,
@@ -25,13 +25,9 @@ from vorort.leistung.erklaerung import (
 from vorort.leistung.models import Antrag, Bewilligung, Unterlage
 from vorort.leistung.verfahrensrecht import bekanntgabe_tag
 from vorort.personen.models import Rolle as BgRolle
+from vorort.personen.selectors import anschrift_of
 from vorort.recht import PARAMETER
 from vorort.recht.trace import parameter_stand
-
-
-def _pdf(template: str, context: dict) -> bytes:
-    """Render a letter template as PDF/UA-1: tagged structure, language and title for screen readers."""
-    return HTML(string=render_to_string(template, context)).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def _empfaenger(antrag: Antrag, datum: date) -> dict:
@@ -40,19 +36,8 @@ def _empfaenger(antrag: Antrag, datum: date) -> dict:
         bg.mitgliedschaften.filter(rolle=BgRolle.ANTRAGSTELLER).select_related("person").first()
         or bg.mitgliedschaften.select_related("person").first()
     )
-    person = mitglied.person
-    adresse = person.adressen.gueltig_am(datum).first()
-    haushalt = bg.haushalt
-    if adresse is not None:
-        zeilen = [f"{adresse.strasse} {adresse.hausnummer}", f"{adresse.plz} {adresse.ort}"]
-    else:
-        zeilen = [f"{haushalt.strasse} {haushalt.hausnummer}", f"{haushalt.plz} {haushalt.ort}"]
-    anrede = {"w": "Sehr geehrte Frau", "m": "Sehr geehrter Herr"}.get(person.geschlecht)
-    return {
-        "name": person.name,
-        "zeilen": zeilen,
-        "anrede": f"{anrede} {person.nachname}," if anrede else f"Guten Tag {person.name},",
-    }
+    name, zeilen, anrede = anschrift_of(mitglied.person, stichtag=datum, haushalt=bg.haushalt)
+    return {"name": name, "zeilen": zeilen, "anrede": anrede}
 
 
 def _basis(antrag: Antrag, betreff: str, datum: date | None = None) -> dict:
@@ -136,7 +121,7 @@ def bescheid_kontext(bewilligung: Bewilligung, *, datum: date | None = None) -> 
 
 
 def render_bewilligungsbescheid(bewilligung: Bewilligung, *, datum: date | None = None) -> bytes:
-    return _pdf("leistung/briefe/bewilligungsbescheid.html", bescheid_kontext(bewilligung, datum=datum))
+    return render_pdf("leistung/briefe/bewilligungsbescheid.html", bescheid_kontext(bewilligung, datum=datum))
 
 
 def render_unterlagenanforderung(antrag: Antrag, unterlagen: list[Unterlage]) -> bytes:
@@ -145,4 +130,4 @@ def render_unterlagenanforderung(antrag: Antrag, unterlagen: list[Unterlage]) ->
         "unterlagen": unterlagen,
         "frist": min(u.frist for u in unterlagen),
     }
-    return _pdf("leistung/briefe/unterlagenanforderung.html", kontext)
+    return render_pdf("leistung/briefe/unterlagenanforderung.html", kontext)

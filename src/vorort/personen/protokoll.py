@@ -75,7 +75,12 @@ def _empfaenger(user: User, person_id: int) -> Empfaenger | None:
     person = Person.objects.filter(mandant_id=user.mandant_id, pk=person_id).first()
     if person is None:
         return None
-    name, zeilen, anrede = anschrift_of(person)
+    heute = timezone.localdate()
+    mitgliedschaft = (
+        person.mitgliedschaften.gueltig_am(heute).select_related("bedarfsgemeinschaft__haushalt").first()
+    )
+    haushalt = mitgliedschaft.bedarfsgemeinschaft.haushalt if mitgliedschaft else None
+    name, zeilen, anrede = anschrift_of(person, stichtag=heute, haushalt=haushalt)
     return Empfaenger(name=name, zeilen=zeilen, anrede=anrede, kennung=person.kundennummer)
 
 

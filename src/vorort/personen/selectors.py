@@ -23,6 +23,7 @@ from vorort.personen.dubletten import Dublettenhinweis, duplicate_candidates
 from vorort.personen.models import (
     Adresse,
     Bedarfsgemeinschaft,
+    Haushalt,
     Mitgliedschaft,
     Person,
     Rolle,
@@ -244,11 +245,15 @@ def _geburtsdaten(m: re.Match) -> list[date]:
     return daten
 
 
-def _mitglieder_der_bg_nummer(user: User, m: re.Match) -> QuerySet:
+def _bg_nummern(user: User, m: re.Match) -> set[str]:
+    """The BG numbers a matched term means: as typed, and completed with the Kreisschlüssel."""
     kreisschluessel = m[1] or user.mandant.kreisschluessel
-    nummern = {m[0].upper(), f"{bg_nummer_praefix(kreisschluessel)}{int(m[2]):07d}"}
+    return {m[0].upper(), f"{bg_nummer_praefix(kreisschluessel)}{int(m[2]):07d}"}
+
+
+def _mitglieder_der_bg_nummer(user: User, m: re.Match) -> QuerySet:
     return Mitgliedschaft.objects.filter(
-        bedarfsgemeinschaft__mandant_id=user.mandant_id, bedarfsgemeinschaft__nummer__in=nummern
+        bedarfsgemeinschaft__mandant_id=user.mandant_id, bedarfsgemeinschaft__nummer__in=_bg_nummern(user, m)
     ).values("person_id")
 
 
@@ -455,21 +460,21 @@ def bgs_for_protokoll(user: User, begriff: str) -> list[Bedarfsgemeinschaft]:
 
     The full number ("15088BG0000042") or its running number ("42") find the BG.
     """
-    begriff = begriff.strip().upper()
-    if not user.has_perm("core.view_auditlog") or not begriff:
+    m = _BG_NUMMER.match(begriff.strip())
+    if not user.has_perm("core.view_auditlog") or m is None:
         return []
-    bgs = Bedarfsgemeinschaft.objects.filter(mandant_id=user.mandant_id).only("pk", "nummer")
-    if begriff.isdigit():
-        prefix = f"{user.mandant.kreisschluessel or '00000'}BG"
-        return list(bgs.filter(nummer=f"{prefix}{int(begriff):07d}"))
-    if _BG_NUMMER.match(begriff):
-        return list(bgs.filter(nummer=begriff))
-    return []
+    bgs = Bedarfsgemeinschaft.objects.filter(mandant_id=user.mandant_id, nummer__in=_bg_nummern(user, m))
+    return list(bgs.only("pk", "nummer"))
 
 
-def anschrift_of(person: Person) -> tuple[str, list[str], str]:
-    """Name, today's address lines and the salutation for a letter to the person."""
-    adresse = person.adressen.gueltig_am(timezone.localdate()).order_by("-gueltig_ab").first()
+def anschrift_of(
+    person: Person, *, stichtag: date, haushalt: Haushalt | None = None
+) -> tuple[str, list[str], str]:
+    """Name, address lines and salutation for a letter to the person.
+
+    The address valid on `stichtag`; without one, the household's (the BG's flat), if given.
+    """
+    adresse = person.adressen.gueltig_am(stichtag).order_by("-gueltig_ab").first() or haushalt
     zeilen = [f"{adresse.strasse} {adresse.hausnummer}", f"{adresse.plz} {adresse.ort}"] if adresse else []
     anrede = {"w": "Sehr geehrte Frau", "m": "Sehr geehrter Herr"}.get(person.geschlecht)
     return person.name, zeilen, f"{anrede} {person.nachname}," if anrede else f"Guten Tag {person.name},"

@@ -8,6 +8,7 @@ second factor enrols one. Screenshots of each main page land in `var/screenshots
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,21 @@ def test_caseworker_opens_a_file_and_data_protection_sees_the_read(
         page.get_by_role("link", name="Als CSV exportieren").click()
     inhalt = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "Personenakte geöffnet;schulz;Sabine Schulz" in inhalt
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Auskunft nach Art. 15 DSGVO für Krause, Karl").click()
+    auskunft = subprocess.run(
+        ["pdftotext", download.value.path(), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    auskunft = " ".join(auskunft.split())
+    assert "Auskunft über die Verarbeitung Ihrer Daten" in auskunft
+    assert "Personenakte geöffnet" in auskunft and "Schulz" not in auskunft
+
+    page.get_by_label("Person").fill("")
+    page.get_by_label("Benutzer/in").fill("Sabine")
+    page.get_by_role("button", name="Suchen").click()
+    page.get_by_text("Sabine Schulz (schulz)").first.wait_for()
+    zeilen = page.get_by_role("row").filter(has_text="Personenakte geöffnet")
+    assert all("(schulz)" in z for z in zeilen.all_inner_texts())
     assert_kern_styles_and_no_csp_errors(page)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
+import subprocess
 
 import pytest
 import time_machine
@@ -212,3 +214,74 @@ def test_record_event_outside_a_bg_concerns_only_its_person(sachbearbeiterin_sch
     person = bg_krause.mitgliedschaften.get().person
     event = record_event(Typ.PERSON_GELESEN, acting_user=sachbearbeiterin_schulz, person_id=person.pk)
     assert list(event.betroffene.values_list("person_id", flat=True)) == [person.pk]
+
+
+# --- Auskunft nach Art. 15 DSGVO ----------------------------------------------------------------
+
+
+def _pdf_text(pdf: bytes) -> str:
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Tagged:          yes" in info, "an accessible, tagged PDF"
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(text.stdout.decode().split())
+
+
+def test_auskunft_is_a_letter_with_the_bg_events_and_offices_not_names(
+    client, datenschutz_wagner, sachbearbeiter_braun, bg_mueller
+):
+    leon = bg_mueller.mitgliedschaften.get(rolle=BgRolle.KIND).person
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 15, tzinfo=datetime.UTC)):
+        access_bg_by_id(sachbearbeiter_braun, bg_mueller.pk, zweck="BG-Akte")
+    with time_machine.travel(datetime.datetime(2026, 3, 3, 10, 30, tzinfo=datetime.UTC)):
+        access_person_by_id(sachbearbeiter_braun, leon.pk, zweck="Personenakte")
+    anmelden(client, datenschutz_wagner)
+
+    seite = client.get(reverse("core:protokoll"), {"person": leon.kundennummer}).content.decode()
+    link = reverse("core:protokoll_auskunft", args=[leon.pk])
+    assert f'href="{link}?"' in seite
+    antwort = client.get(link)
+    assert antwort.status_code == 200
+    assert antwort["Content-Type"] == "application/pdf"
+    text = _pdf_text(antwort.content)
+
+    assert "Auskunft über die Verarbeitung Ihrer Daten (Art. 15 DSGVO)" in text
+    assert "Leon Müller" in text and leon.kundennummer in text
+    assert "02.03.2026 10:15 Leistungssachbearbeitung, Team Leistung 2" in text
+    assert "Bedarfsgemeinschaft 15088BG0000043: Akte der Bedarfsgemeinschaft geöffnet BG-Akte" in text
+    assert "03.03.2026 11:30 Leistungssachbearbeitung, Team Leistung 2 Personenakte geöffnet" in text
+    assert sachbearbeiter_braun.last_name not in text, "staff appear by office, not by name"
+    assert "C-579/21" in text
+
+    event = AuditEvent.objects.filter(typ=Typ.PROTOKOLL_EXPORTIERT).get()
+    assert (event.person_id, event.acting_user) == (leon.pk, datenschutz_wagner)
+    assert event.details["format"] == "pdf"
+    assert event.details["treffer"] == 2
+    assert event.details["sha256"] == hashlib.sha256(antwort.content).hexdigest()
+
+
+def test_auskunft_for_a_period_and_the_export_shows_in_the_next_one(
+    client, datenschutz_wagner, sachbearbeiter_braun, bg_mueller
+):
+    leon = bg_mueller.mitgliedschaften.get(rolle=BgRolle.KIND).person
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)):
+        access_bg_by_id(sachbearbeiter_braun, bg_mueller.pk, zweck="BG-Akte")
+    anmelden(client, datenschutz_wagner)
+    link = reverse("core:protokoll_auskunft", args=[leon.pk])
+    text = _pdf_text(client.get(link, {"von": "01.04.2026", "bis": "30.04.2026"}).content)
+    assert "vom 01.04.2026 bis zum 30.04.2026" in text
+    assert "hat niemand in unserem Jobcenter Ihre Daten gelesen oder geändert" in text
+    text = _pdf_text(client.get(link).content)
+    assert "Datenschutz" in text and "Protokoll exportiert als Auskunft (PDF)" in text
+    assert client.get(link, {"von": "31.02.2026"}).status_code == 400
+
+
+def test_auskunft_only_for_datenschutz_and_never_for_another_mandant(
+    client, nachbarkreis, teamleitung_weber, bg_mueller
+):
+    leon = bg_mueller.mitgliedschaften.get(rolle=BgRolle.KIND).person
+    link = reverse("core:protokoll_auskunft", args=[leon.pk])
+    anmelden(client, teamleitung_weber)
+    assert client.get(link).status_code == 403
+    anmelden(client, UserFactory(mandant=nachbarkreis, rollen=[Rolle.DATENSCHUTZ]))
+    assert client.get(link).status_code == 404
+    assert not AuditEvent.objects.filter(typ=Typ.PROTOKOLL_EXPORTIERT).exists()
