@@ -27,6 +27,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from vorort.core.datum import datum_de, monat_de
 from vorort.core.models import AuditEvent, User
 
 # --- Persons an event concerns ---------------------------------------------------------------
@@ -151,22 +152,22 @@ def _ohne_beschreibung(event: AuditEvent) -> str:
 
 def datum_text(wert: Any) -> str:
     """A date from the event's details (a date or an ISO string) as TT.MM.JJJJ."""
-    if isinstance(wert, date):
-        return wert.strftime("%d.%m.%Y")
     if isinstance(wert, str):
         try:
-            return date.fromisoformat(wert[:10]).strftime("%d.%m.%Y")
+            wert = date.fromisoformat(wert[:10])
         except ValueError:
             return wert
+    if isinstance(wert, date):
+        return datum_de(wert)
     return "—" if wert is None else str(wert)
 
 
 def monat_text(wert: Any) -> str:
     """A month from the event's details (a date or "JJJJ-MM[-TT]") as MM.JJJJ."""
-    if isinstance(wert, date):
-        return wert.strftime("%m.%Y")
     if isinstance(wert, str) and _ISO_MONAT.match(wert):
-        return f"{wert[5:7]}.{wert[:4]}"
+        wert = date(int(wert[:4]), int(wert[5:7]), 1)
+    if isinstance(wert, date):
+        return monat_de(wert)
     return "—" if wert in (None, "") else str(wert)
 
 
