@@ -142,7 +142,20 @@ class EinkommenForm(KernFormMixin, forms.Form):
 
 
 class ZahllaufForm(KernFormMixin, forms.Form):
+    """The month of a payment run, for its preview."""
+
     monat = MonatsFeld(
         label="Zahlmonat",
-        error_messages={"required": "Bitte den Zahlmonat angeben, z. B. 03.2026."},
+        help_text="Format MM.JJJJ, z. B. 01.2027 für die Zahlung für Januar 2027",
+        error_messages={"required": "Bitte den Zahlmonat angeben, z. B. 01.2027."},
+    )
+
+
+class ZahllaufStartForm(KernFormMixin, forms.Form):
+    """The confirmation of a previewed run: month and stamp of the preview, and the warning if any."""
+
+    monat = MonatsFeld(widget=forms.HiddenInput)
+    pruefwert = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    fehlende_bestaetigt = forms.BooleanField(
+        label="Ja, die Monate ohne Zahllauf sollen mit diesem Lauf nachgezahlt werden.", required=False
     )

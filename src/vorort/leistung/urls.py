@@ -28,6 +28,8 @@ urlpatterns = [
     ),
     path("schreiben/<int:schreiben_id>/datei/", views.schreiben_datei, name="schreiben_datei"),
     path("zahllaeufe/", views.zahllauf_liste, name="zahllaeufe"),
+    path("zahllaeufe/vorschau/", views.zahllauf_vorschau, name="zahllauf_vorschau"),
+    path("zahllaeufe/starten/", views.zahllauf_starten, name="zahllauf_starten"),
     path("zahllaeufe/<int:zahllauf_id>/", views.zahllauf_detail, name="zahllauf"),
     path("zahllaeufe/<int:zahllauf_id>/dateien/<int:nummer>/", views.zahlungsdatei, name="zahlungsdatei"),
 ]

@@ -14,13 +14,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vorort.core.exceptions import InvalidTransition, NotAllowed
 from vorort.core.forms import apply_validation_errors
 from vorort.leistung import actions
+from vorort.leistung.eingabe import plus_monate
 from vorort.leistung.erklaerung import erklaerung, rechtsstand_text
-from vorort.leistung.forms import AntragForm, AntragNeuForm, AntragPersonForm, EinkommenForm, ZahllaufForm
+from vorort.leistung.forms import (
+    AntragForm,
+    AntragNeuForm,
+    AntragPersonForm,
+    EinkommenForm,
+    ZahllaufForm,
+    ZahllaufStartForm,
+)
 from vorort.leistung.models import NULL, AntragPerson, Bewilligung, Buchung, Zahlung
 from vorort.leistung.pruefungen import kdu_warnungen
 from vorort.leistung.selectors import (
@@ -34,7 +43,14 @@ from vorort.leistung.selectors import (
     arbeitsvorrat_for_user,
     zahllaeufe_for_mandant,
 )
-from vorort.leistung.zahllauf import start_zahllauf
+from vorort.leistung.zahllauf import (
+    StartNichtBestaetigt,
+    Vorschau,
+    ausfuehrungsdatum_fuer,
+    monatsbereiche,
+    preview_zahllauf,
+    start_after_preview,
+)
 from vorort.personen.selectors import access_bg_by_id
 
 
@@ -302,41 +318,93 @@ def bewilligung_freigeben(request: HttpRequest, bewilligung_id: int) -> HttpResp
     return redirect("leistung:bewilligung", bewilligung_id=bewilligung.pk)
 
 
-@login_required
-def zahllauf_liste(request: HttpRequest) -> HttpResponse:
-    form = ZahllaufForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            zahllauf, neu = start_zahllauf(
-                request.user.mandant, form.cleaned_data["monat"], acting_user=request.user
-            )
-        except NotAllowed as exc:
-            _fehler(request, exc)
-        else:
-            if zahllauf.status == zahllauf.Status.ABGESCHLOSSEN:
-                messages.info(
-                    request,
-                    f"Der Zahllauf {zahllauf.zahlmonat:%m.%Y} ist bereits abgeschlossen; "
-                    "es wird nichts erneut gezahlt.",
-                )
-            else:
-                from vorort.leistung.tasks import run_zahllauf_task
-
-                transaction.on_commit(partial(run_zahllauf_task.enqueue, zahllauf.pk))
-                messages.success(
-                    request,
-                    f"Zahllauf {zahllauf.zahlmonat:%m.%Y} {'gestartet' if neu else 'wird fortgesetzt'}.",
-                )
-            return redirect("leistung:zahllauf", zahllauf_id=zahllauf.pk)
+def _zahllauf_liste_seite(request: HttpRequest, form: ZahllaufForm) -> HttpResponse:
+    zahllaeufe = list(zahllaeufe_for_mandant(request.user)[:24])
+    if not form.is_bound:
+        letzter = next((z for z in zahllaeufe if z.status == z.Status.ABGESCHLOSSEN), None)
+        vorschlag = plus_monate(letzter.zahlmonat, 1) if letzter else timezone.localdate().replace(day=1)
+        form = ZahllaufForm(initial={"monat": vorschlag})
     return render(
         request,
         "leistung/zahllaeufe.html",
         {
             "form": form,
-            "zahllaeufe": zahllaeufe_for_mandant(request.user)[:24],
+            "zahllaeufe": zahllaeufe,
             "darf_starten": request.user.has_perm("leistung.run_zahllauf"),
         },
     )
+
+
+@login_required
+def zahllauf_liste(request: HttpRequest) -> HttpResponse:
+    return _zahllauf_liste_seite(request, ZahllaufForm())
+
+
+def _vorschau_seite(
+    request: HttpRequest, vorschau: Vorschau, form: ZahllaufStartForm | None = None
+) -> HttpResponse:
+    form = form or ZahllaufStartForm(initial={"monat": vorschau.zahlmonat, "pruefwert": vorschau.pruefwert})
+    return render(
+        request,
+        "leistung/zahllauf_vorschau.html",
+        {
+            "vorschau": vorschau,
+            "form": form,
+            "ausfuehrungsdatum": ausfuehrungsdatum_fuer(vorschau.zahlmonat),
+            "monate": [(m, b, m < vorschau.zahlmonat) for m, b in vorschau.monate.items()],
+            "fehlende": monatsbereiche(vorschau.fehlende_monate),
+        },
+    )
+
+
+@login_required
+def zahllauf_vorschau(request: HttpRequest) -> HttpResponse:
+    """Step 1 of a run: what it would pay, with warnings; nothing is written."""
+    form = ZahllaufForm(request.GET)
+    if not form.is_valid():
+        return _zahllauf_liste_seite(request, form)
+    vorschau = preview_zahllauf(request.user.mandant, form.cleaned_data["monat"], acting_user=request.user)
+    return _vorschau_seite(request, vorschau)
+
+
+@login_required
+@require_POST
+def zahllauf_starten(request: HttpRequest) -> HttpResponse:
+    """Step 2: start the previewed run if its numbers are unchanged and its warnings confirmed."""
+    form = ZahllaufStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Bitte den Zahllauf über die Vorschau starten.")
+        return redirect("leistung:zahllaeufe")
+    daten = form.cleaned_data
+    try:
+        zahllauf, neu = start_after_preview(
+            request.user.mandant,
+            daten["monat"],
+            pruefwert=daten["pruefwert"],
+            fehlende_bestaetigt=daten["fehlende_bestaetigt"],
+            acting_user=request.user,
+        )
+    except StartNichtBestaetigt as exc:
+        # The new preview's stamp; the warning must be confirmed again.
+        neues = ZahllaufStartForm({"monat": f"{daten['monat']:%m.%Y}", "pruefwert": exc.vorschau.pruefwert})
+        neues.is_valid()
+        neues.add_error(exc.feld, str(exc))
+        return _vorschau_seite(request, exc.vorschau, neues)
+    if zahllauf.status == zahllauf.Status.ABGESCHLOSSEN:
+        messages.info(
+            request,
+            f"Der Zahllauf {zahllauf.zahlmonat:%m.%Y} ist bereits abgeschlossen; "
+            "es wird nichts erneut gezahlt.",
+        )
+    else:
+        from vorort.leistung.tasks import run_zahllauf_task
+
+        transaction.on_commit(partial(run_zahllauf_task.enqueue, zahllauf.pk))
+        messages.success(
+            request,
+            f"Zahllauf {zahllauf.zahlmonat:%m.%Y} {'gestartet' if neu else 'wird fortgesetzt'}.",
+        )
+    return redirect("leistung:zahllauf", zahllauf_id=zahllauf.pk)
 
 
 @login_required

@@ -17,11 +17,14 @@ later rules (changes, Minderungen, Aufrechnungen, one-off payments) add lines of
 
 from __future__ import annotations
 
+import hashlib
 import json
 import queue
+import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -32,9 +35,9 @@ from django.utils import timezone
 from vorort.akte.actions import store_dokument
 from vorort.akte.models import Dokument
 from vorort.core.audit import record_event
-from vorort.core.exceptions import NotAllowed
+from vorort.core.exceptions import NotAllowed, require_permission
 from vorort.core.models import AuditEvent, BackgroundJob, Mandant, User
-from vorort.leistung.eingabe import monatsanfang
+from vorort.leistung.eingabe import monatsanfang, plus_monate
 from vorort.leistung.models import (
     NULL,
     Bewilligung,
@@ -180,6 +183,159 @@ def start_zahllauf(
     return zahllauf, True
 
 
+@dataclass
+class Vorschau:
+    """What the run for a month would book and pay if it started now; nothing is written.
+
+    Sums come from the same lines `book_chunk` books (`offene_posten`), so a run started right after
+    pays exactly this. `monate`: Leistungsmonat -> sum of its lines; `nachzahlungen`: payments that
+    also pay earlier months, with the sum of those earlier lines; `fehlende_monate`: earlier months
+    that had granted amounts but no finished run; `ohne_bewilligung`: BGs with open lines but no
+    released grant (the run would stop with an error).
+    """
+
+    zahlmonat: date
+    lauf: Zahllauf | None
+    bedarfsgemeinschaften: int = 0
+    zahlungen: int = 0
+    ueberweisungen: int = 0
+    summe_ueberweisungen: Decimal = NULL
+    summe_zahlungen: Decimal = NULL
+    monate: dict[date, Decimal] = field(default_factory=dict)
+    nachzahlungen: int = 0
+    summe_nachzahlungen: Decimal = NULL
+    fehlende_monate: list[date] = field(default_factory=list)
+    ohne_bewilligung: list[int] = field(default_factory=list)
+
+    @property
+    def ohne_ueberweisung(self) -> int:
+        return self.zahlungen - self.ueberweisungen
+
+    @property
+    def pruefwert(self) -> str:
+        """A stamp of the numbers; the start is refused when they changed after the preview was shown."""
+        zahlen = (
+            f"{self.zahlmonat:%Y-%m}",
+            self.zahlungen,
+            self.ueberweisungen,
+            _geld(self.summe_zahlungen),
+            self.nachzahlungen,
+            _geld(self.summe_nachzahlungen),
+            sorted((f"{m:%Y-%m}", _geld(b)) for m, b in self.monate.items()),
+        )
+        return hashlib.sha256(repr(zahlen).encode()).hexdigest()[:16]
+
+
+def preview_zahllauf(mandant: Mandant, zahlmonat: date, *, acting_user: User, chunk: int = CHUNK) -> Vorschau:
+    """Sum what the run for `zahlmonat` would pay now, chunk by chunk as the run walks the BGs (read only)."""
+    require_permission(acting_user, "leistung.run_zahllauf", "einen Zahllauf zu starten")
+    if acting_user.mandant_id != mandant.pk:
+        raise NotAllowed("Zahlläufe anderer Jobcenter können nicht gestartet werden.")
+    monat = monatsanfang(zahlmonat)
+    vorschau = Vorschau(
+        zahlmonat=monat,
+        lauf=Zahllauf.objects.filter(mandant=mandant, zahlmonat=monat).first(),
+        fehlende_monate=fehlende_monate(mandant.pk, monat),
+        ohne_bewilligung=_bgs_ohne_bewilligung(mandant.pk, monat),
+    )
+    bgs: set[int] = set()
+    nach = 0
+    while bg_ids := naechste_bgs(mandant.pk, monat, nach=nach, anzahl=chunk):
+        posten = offene_posten(mandant.pk, monat, nach=nach, bis=bg_ids[-1])
+        nach = bg_ids[-1]
+        for (bg_id, _richtung), summe in posten.summen.items():
+            bgs.add(bg_id)
+            vorschau.zahlungen += 1
+            vorschau.summe_zahlungen += summe
+            if summe > 0:
+                vorschau.ueberweisungen += 1
+                vorschau.summe_ueberweisungen += summe
+        vorschau.nachzahlungen += sum(1 for monate in posten.monate.values() if min(monate) < monat)
+        for zeile in posten.neue:
+            lmonat, betrag = zeile[2], zeile[4]
+            vorschau.monate[lmonat] = vorschau.monate.get(lmonat, NULL) + betrag
+        for lmonat, betrag in posten.alte:
+            vorschau.monate[lmonat] = vorschau.monate.get(lmonat, NULL) + betrag
+    vorschau.monate = dict(sorted(vorschau.monate.items()))
+    vorschau.summe_nachzahlungen = sum((b for m, b in vorschau.monate.items() if m < monat), NULL)
+    vorschau.bedarfsgemeinschaften = len(bgs)
+    return vorschau
+
+
+class StartNichtBestaetigt(Exception):
+    """Not started: the numbers changed or a warning was not confirmed; carries the new preview."""
+
+    def __init__(self, vorschau: Vorschau, meldung: str, feld: str | None = None) -> None:
+        self.vorschau, self.feld = vorschau, feld
+        super().__init__(meldung)
+
+
+def start_after_preview(
+    mandant: Mandant, zahlmonat: date, *, pruefwert: str, fehlende_bestaetigt: bool, acting_user: User
+) -> tuple[Zahllauf, bool]:
+    """Start the run the user confirmed: only if the numbers still are those of the preview shown.
+
+    Earlier months without a run must be confirmed (`fehlende_bestaetigt`), since this run pays them
+    as back payments; with BGs the run cannot pay, it is not started at all.
+    """
+    vorschau = preview_zahllauf(mandant, zahlmonat, acting_user=acting_user)
+    if vorschau.pruefwert != pruefwert:
+        raise StartNichtBestaetigt(
+            vorschau,
+            "Seit der Vorschau haben sich die Zahlen geändert (z. B. durch eine neue Freigabe). "
+            "Bitte prüfen Sie die aktuelle Vorschau und bestätigen Sie erneut.",
+        )
+    if vorschau.ohne_bewilligung:
+        raise StartNichtBestaetigt(vorschau, "Der Zahllauf kann so nicht gestartet werden (siehe Hinweis).")
+    if vorschau.fehlende_monate and not fehlende_bestaetigt:
+        raise StartNichtBestaetigt(
+            vorschau,
+            "Bitte bestätigen Sie, dass die Monate ohne Zahllauf mit diesem Lauf nachgezahlt werden sollen.",
+            feld="fehlende_bestaetigt",
+        )
+    return start_zahllauf(mandant, vorschau.zahlmonat, acting_user=acting_user)
+
+
+def fehlende_monate(mandant_id: int, zahlmonat: date) -> list[date]:
+    """Months before `zahlmonat` with a released grant but no finished run (since the first run, if any).
+
+    Their amounts are still open, so the run for `zahlmonat` pays them as back payments.
+    """
+    laeufe = set(
+        Zahllauf.objects.filter(
+            mandant_id=mandant_id, status=Zahllauf.Status.ABGESCHLOSSEN, zahlmonat__lt=zahlmonat
+        ).values_list("zahlmonat", flat=True)
+    )
+    ab = min(laeufe, default=date.min)
+    faellig: set[date] = set()
+    zeitraeume = (
+        Bewilligung.objects.filter(
+            mandant_id=mandant_id, status=Bewilligung.Status.BEWILLIGT, von__lt=zahlmonat, bis__gte=ab
+        )
+        .values_list("von", "bis")
+        .distinct()
+    )
+    for von, bis in zeitraeume:
+        monat = max(monatsanfang(von), ab)
+        while monat < zahlmonat and monat <= bis:
+            faellig.add(monat)
+            monat = plus_monate(monat, 1)
+    return sorted(faellig - laeufe)
+
+
+def _bgs_ohne_bewilligung(mandant_id: int, zahlmonat: date) -> list[int]:
+    """Up to ten BGs with open due ledger lines but no released grant: the run cannot pay them."""
+    return list(
+        Buchung.objects.filter(mandant_id=mandant_id, zahlung__isnull=True, leistungsmonat__lte=zahlmonat)
+        .exclude(
+            bedarfsgemeinschaft_id__in=_bewilligte(mandant_id, zahlmonat).values("bedarfsgemeinschaft_id")
+        )
+        .order_by("bedarfsgemeinschaft_id")
+        .values_list("bedarfsgemeinschaft_id", flat=True)
+        .distinct()[:10]
+    )
+
+
 def arbeiter_fuer(gewuenscht: int) -> int:
     """Chunks booked at once: parallel connections on PostgreSQL; SQLite has one writer, so one."""
     return max(1, gewuenscht) if connection.vendor == "postgresql" else 1
@@ -305,20 +461,29 @@ def _empfaenger_je_bg(mandant_id: int, monat: date, nach: int, bis: int) -> dict
     return empfaenger
 
 
-@transaction.atomic(durable=True)
-def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
-    """Book the open lines of the BGs with ids in (nach, bis] and create their Zahlungen; return their number.
+@dataclass
+class Posten:
+    """What a run pays for a range of BGs: its new ledger lines and one sum per BG and payee.
 
-    Set-based: the number of queries does not depend on the number of BGs (STYLE §3.4):
-    lock the run (shared with other chunks); unbooked due Leistungsbeträge of BGs not yet paid this
-    month; open older ledger lines of those BGs; bank details; insert Zahlungen (COPY on PostgreSQL);
-    read their ids; insert Buchungen (COPY); and, only when there were older open lines, one UPDATE
-    linking them.
+    `neue`: (BG id, person id, Leistungsmonat, Art, Betrag, Leistungsbetrag id, payee) per line to book;
+    `summen` and `monate`: per (BG id, payee) the amount of its Zahlung and the Leistungsmonate it pays
+    (older open ledger lines included); `alte`: (Leistungsmonat, Betrag) of those older lines,
+    `letzte_alte`: the highest id among them.
     """
-    lauf = _sperren(zahllauf.pk)
-    if lauf.status == Zahllauf.Status.ABGESCHLOSSEN:
-        return 0
-    monat, mandant_id = lauf.zahlmonat, lauf.mandant_id
+
+    neue: list[tuple] = field(default_factory=list)
+    summen: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    monate: dict[tuple[int, str], set[date]] = field(default_factory=dict)
+    alte: list[tuple[date, Decimal]] = field(default_factory=list)
+    letzte_alte: int = 0
+
+
+def offene_posten(mandant_id: int, monat: date, *, nach: int, bis: int) -> Posten:
+    """The open lines the run for `monat` pays to the BGs with ids in (nach, bis], in two queries.
+
+    Unbooked due Leistungsbeträge of BGs not yet paid this month, and the BGs' older open ledger lines.
+    `book_chunk` books exactly these; `preview_zahllauf` sums them without writing.
+    """
     schon_bezahlt = Zahlung.objects.filter(
         bedarfsgemeinschaft_id=OuterRef("bedarfsgemeinschaft_id"), zahlmonat=monat
     )
@@ -351,8 +516,8 @@ def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
         )
     )
     bg, vermieter = Zahlung.Empfaenger.BG, Zahlung.Empfaenger.VERMIETER
-    neue: list[tuple] = []
-    summen: dict[tuple[int, str], Decimal] = {}
+    posten = Posten()
+    neue, summen, monate = posten.neue, posten.summen, posten.monate
     for pk, person_id, lmonat, regel, mehr, kdu, bg_id, an_vermieter in betraege:
         zeilen = [(Buchung.Art.REGELBEDARF, regel, bg)]
         if mehr:
@@ -364,6 +529,7 @@ def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
         for art, betrag, richtung in zeilen:
             key = (bg_id, richtung)
             summen[key] = summen.get(key, NULL) + betrag
+            monate.setdefault(key, set()).add(lmonat)
             neue.append((bg_id, person_id, lmonat, art, betrag, pk, richtung))
     offene_alte = (
         Buchung.objects.filter(
@@ -375,13 +541,33 @@ def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
         )
         .filter(~Exists(schon_bezahlt))
         .order_by()
-        .values_list("pk", "bedarfsgemeinschaft_id", "art", "betrag")
+        .values_list("pk", "bedarfsgemeinschaft_id", "art", "betrag", "leistungsmonat")
     )
-    letzte_alte = 0
-    for pk, bg_id, art, betrag in offene_alte:
+    for pk, bg_id, art, betrag, lmonat in offene_alte:
         key = (bg_id, vermieter if art == Buchung.Art.KDU_VERMIETER else bg)
         summen[key] = summen.get(key, NULL) + betrag
-        letzte_alte = max(letzte_alte, pk)
+        monate.setdefault(key, set()).add(lmonat)
+        posten.alte.append((lmonat, betrag))
+        posten.letzte_alte = max(posten.letzte_alte, pk)
+    return posten
+
+
+@transaction.atomic(durable=True)
+def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
+    """Book the open lines of the BGs with ids in (nach, bis] and create their Zahlungen; return their number.
+
+    Set-based: the number of queries does not depend on the number of BGs (STYLE §3.4):
+    lock the run (shared with other chunks); unbooked due Leistungsbeträge of BGs not yet paid this
+    month; open older ledger lines of those BGs; bank details; insert Zahlungen (COPY on PostgreSQL);
+    read their ids; insert Buchungen (COPY); and, only when there were older open lines, one UPDATE
+    linking them.
+    """
+    lauf = _sperren(zahllauf.pk)
+    if lauf.status == Zahllauf.Status.ABGESCHLOSSEN:
+        return 0
+    monat, mandant_id = lauf.zahlmonat, lauf.mandant_id
+    posten = offene_posten(mandant_id, monat, nach=nach, bis=bis)
+    neue, summen, letzte_alte = posten.neue, posten.summen, posten.letzte_alte
     if not summen:
         return 0
     empfaenger = _empfaenger_je_bg(mandant_id, monat, nach, bis)
@@ -392,7 +578,7 @@ def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
                 f"Für die BG {bg_id} gibt es offene Buchungen, aber keine Bewilligung mit Bankverbindung."
             )
         nummer, name, iban, bic, v_name, v_iban, v_bic = empfaenger[bg_id]
-        if richtung == vermieter:
+        if richtung == Zahlung.Empfaenger.VERMIETER:
             name, iban, bic = v_name, v_iban, v_bic
         zahlungen.append(
             (
@@ -405,7 +591,7 @@ def book_chunk(zahllauf: Zahllauf, *, nach: int, bis: int) -> int:
                 iban,
                 bic,
                 summen[(bg_id, richtung)],
-                _verwendungszweck(monat, nummer, richtung),
+                verwendungszweck(monat, nummer, richtung, posten.monate[(bg_id, richtung)]),
                 _e2e(monat, bg_id, richtung),
             )
         )
@@ -466,10 +652,44 @@ def _link_open_lines(lauf: Zahllauf, *, nach: int, bis: int, letzte: int, neue_a
     )
 
 
-def _verwendungszweck(monat: date, nummer: str, richtung: str) -> str:
+#: Outside SEPA's character set for texts (EPC: Latin letters, digits and / - ? : ( ) . , ' + space).
+NICHT_SEPA = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
+SEPA_TEXT_MAX = 140
+
+
+def monatsbereiche(monate: Iterable[date]) -> list[tuple[date, date]]:
+    """Runs of consecutive months, e.g. Jan, Feb, Mar, May -> [(Jan, Mar), (May, May)]."""
+    bereiche: list[tuple[date, date]] = []
+    for monat in sorted(set(monate)):
+        if bereiche and plus_monate(bereiche[-1][1], 1) == monat:
+            bereiche[-1] = (bereiche[-1][0], monat)
+        else:
+            bereiche.append((monat, monat))
+    return bereiche
+
+
+def verwendungszweck(monat: date, nummer: str, richtung: str, monate: Iterable[date] = ()) -> str:
+    """The transfer text: payee's purpose, Zahlmonat and BG, and the earlier months a back payment covers.
+
+    Within SEPA's 140 characters and character set: months of a back payment are named as runs
+    ("Nachzahlung 09/2026-11/2026, 02/2027"); when the runs do not fit, their first and last month and
+    their number.
+    """
     if richtung == Zahlung.Empfaenger.VERMIETER:
-        return f"Miete {monat:%m/%Y} fuer BG {nummer} (Jobcenter, § 22 Abs. 7 SGB II)"
-    return f"Leistungen SGB II {monat:%m/%Y} BG {nummer}"
+        text = f"Miete {monat:%m/%Y} fuer BG {nummer} (Jobcenter, Par. 22 Abs. 7 SGB II)"
+    else:
+        text = f"Leistungen SGB II {monat:%m/%Y} BG {nummer}"
+    frueher = sorted(m for m in set(monate) if m < monat)
+    if frueher:
+        bereiche = ", ".join(
+            f"{von:%m/%Y}" if von == bis else f"{von:%m/%Y}-{bis:%m/%Y}"
+            for von, bis in monatsbereiche(frueher)
+        )
+        zusatz = f" Nachzahlung {bereiche}"
+        if len(text) + len(zusatz) > SEPA_TEXT_MAX:
+            zusatz = f" Nachzahlung {len(frueher)} Monate {frueher[0]:%m/%Y}-{frueher[-1]:%m/%Y}"
+        text += zusatz
+    return NICHT_SEPA.sub("", text)[:SEPA_TEXT_MAX]
 
 
 def _e2e(monat: date, bg_id: int, richtung: str) -> str:
@@ -525,19 +745,7 @@ def finish_zahllauf(zahllauf: Zahllauf) -> Zahllauf:
             f"Zahllauf {lauf.zahlmonat:%m/%Y}: Buchungen ({bericht['summe_buchungen']} €) und Zahlungen "
             f"({bericht['summe_zahlungen']} €) stimmen nicht überein. Es wurde keine Zahlungsdatei erzeugt."
         )
-    verwaist = list(
-        Buchung.objects.filter(
-            mandant_id=lauf.mandant_id, zahlung__isnull=True, leistungsmonat__lte=lauf.zahlmonat
-        )
-        .exclude(
-            bedarfsgemeinschaft_id__in=_bewilligte(lauf.mandant_id, lauf.zahlmonat).values(
-                "bedarfsgemeinschaft_id"
-            )
-        )
-        .order_by("bedarfsgemeinschaft_id")
-        .values_list("bedarfsgemeinschaft_id", flat=True)
-        .distinct()[:10]
-    )
+    verwaist = _bgs_ohne_bewilligung(lauf.mandant_id, lauf.zahlmonat)
     if verwaist:
         raise ZahllaufFehler(
             f"Für die BG {', '.join(map(str, verwaist))} gibt es offene Buchungen, aber keine "

@@ -78,11 +78,14 @@ def test_zahllauf_screen_starts_a_run(
     client, bewilligung_v01, teamleitung_weber, django_capture_on_commit_callbacks
 ):
     anmelden(client, teamleitung_weber)
+    monat = f"{bewilligung_v01.von:%m.%Y}"
+    vorschau = client.get(reverse("leistung:zahllauf_vorschau"), {"monat": monat}).context["vorschau"]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(reverse("leistung:zahllaeufe"), {"monat": f"{bewilligung_v01.von:%m.%Y}"})
+        response = client.post(
+            reverse("leistung:zahllauf_starten"), {"monat": monat, "pruefwert": vorschau.pruefwert}
+        )
     zahllauf = Zahllauf.objects.get()
     assert response.url == reverse("leistung:zahllauf", args=[zahllauf.pk])
     assert len(callbacks) == 1, "the run is enqueued after commit"
     seite = client.get(response.url).content.decode()
     assert 'hx-trigger="every 2s"' in seite
-    assert client.post(reverse("leistung:zahllaeufe"), {"monat": "13.2026"}).status_code == 200
