@@ -4,7 +4,8 @@
 2. National scale: `--bgs N` granted BGs on PostgreSQL (database `vorort_bench_zahllauf`, dropped first).
 
 Seeding (synthetic grants with real amounts from the law engine, `leistung.massendaten`) is not timed;
-the timed part is `vorort zahllauf` end to end in its own process. Prints one JSON object last.
+the timed part is `vorort zahllauf` end to end in its own process, and before it the preview a Teamleitung
+sees before the start (`preview_zahllauf`, read only). Prints one JSON object last.
 Usage: python bench/zahllauf.py [--bgs 1000000] [--county-bgs 6600] [--skip-pg]
 """
 
@@ -28,6 +29,16 @@ SEED = (
     "m = Mandant.objects.create(name='Jobcenter Bench', kurzname='bench', iban='DE02800537623440000106'); "
     "seed_bewilligungen(m, {n}, date(2026, 3, 1))"
 )
+# The preview before the start (read only), timed inside its process by a Teamleitung of the Mandant.
+VORSCHAU = (
+    "import time; from datetime import date; from django.contrib.auth.models import Group; "
+    "from vorort.core.models import Mandant, User; from vorort.leistung.zahllauf import preview_zahllauf; "
+    "m = Mandant.objects.get(kurzname='bench'); "
+    "u = User.objects.create(username='bench-teamleitung', mandant=m); "
+    "u.groups.add(Group.objects.get(name='teamleitung')); "
+    "t = time.perf_counter(); v = preview_zahllauf(m, date(2026, 3, 1), acting_user=u); "
+    "print(round(time.perf_counter() - t, 2), v.ueberweisungen)"
+)
 
 
 def lauf(env: dict, n: int, ordner: Path) -> dict:
@@ -40,6 +51,18 @@ def lauf(env: dict, n: int, ordner: Path) -> dict:
         [PY, "-m", "vorort.cli", "shell", "-c", SEED.format(n=n)], env=env, check=True, capture_output=True
     )
     seed_s = time.perf_counter() - start
+    vorschau = (
+        subprocess.run(
+            [PY, "-m", "vorort.cli", "shell", "-c", VORSCHAU],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        .split()
+    )
     last = os.getloadavg()[0]
     start = time.perf_counter()
     prozess = subprocess.Popen(
@@ -69,6 +92,8 @@ def lauf(env: dict, n: int, ordner: Path) -> dict:
     return {
         "s": round(dauer, 2),
         "seed_s": round(seed_s, 1),
+        "preview_s": float(vorschau[0]),
+        "preview_transfers": int(vorschau[1]),
         "peak_mb": round(nutzung.ru_maxrss / 1024),
         "cpu_s": round(nutzung.ru_utime + nutzung.ru_stime, 1),
         "load": round(last, 1),
@@ -93,7 +118,12 @@ def main() -> None:
             "VORORT_DATA_DIR": str(ordner),
         }
         county = lauf(env, args.county_bgs, ordner)
-        ergebnis.update(county_s=county["s"], county_peak_mb=county["peak_mb"], county_load=county["load"])
+        ergebnis.update(
+            county_s=county["s"],
+            county_preview_s=county["preview_s"],
+            county_peak_mb=county["peak_mb"],
+            county_load=county["load"],
+        )
         print(f"county: {county}", file=sys.stderr)
     if not args.skip_pg:
         name = "vorort_bench_zahllauf"
@@ -117,6 +147,7 @@ def main() -> None:
             pg = lauf(env, args.bgs, ordner)
             ergebnis.update(
                 pg_s=pg["s"],
+                pg_preview_s=pg["preview_s"],
                 pg_peak_mb=pg["peak_mb"],
                 pg_cpu_s=pg["cpu_s"],
                 pg_seed_s=pg["seed_s"],

@@ -113,10 +113,12 @@ def test_antrag_to_bescheid_to_sepa_file(
     screenshot(page, "leistung-05-vier-augen-abgelehnt")
     page.get_by_role("button", name="Abmelden").click()
 
-    # Frau Weber finds it in her worklist and releases it; the Bescheid is filed.
+    # Frau Weber follows her start page's counter to the team's worklist and releases it; Bescheid filed.
     anmelden(page, live_server.url, "weber", weber_app)
-    page.get_by_role("link", name="zum Arbeitsvorrat Leistung").click()
-    freigaben = page.get_by_role("table", name="Bewilligungen, die auf Ihre Freigabe warten")
+    page.get_by_role("link", name="Warten auf Freigabe: 1 im Team").click()
+    freigaben = page.get_by_role("table", name=re.compile(r"^Warten auf Freigabe, sortiert nach"))
+    expect(freigaben.get_by_role("row")).to_have_count(2)
+    screenshot(page, "leistung-05b-arbeitsvorrat-freigaben")
     freigaben.get_by_role("link", name=bg_krause.nummer).click()
     page.get_by_role("button", name="Freigeben").click()
     expect(meldung(page, "Bewilligung freigegeben")).to_be_visible()
@@ -142,8 +144,12 @@ def test_antrag_to_bescheid_to_sepa_file(
     page.get_by_role("link", name="zum Arbeitsvorrat Leistung").click()
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Zahlläufe").click()
     page.get_by_label("Zahlmonat").fill(f"{stichtag:%m.%Y}")
-    screenshot(page, "leistung-07-zahllauf-starten")
-    page.get_by_role("button", name="Zahllauf starten").click()
+    page.get_by_role("button", name="Vorschau anzeigen").click()
+    # The preview: what the run will pay, before anything is booked; the start needs a second click.
+    expect(page.get_by_role("heading", name=f"Zahllauf {stichtag:%m.%Y}: Vorschau")).to_be_visible()
+    expect(page.get_by_role("row", name="Summe der Überweisungen")).to_contain_text(euro_deutsch(zahlbetrag))
+    screenshot(page, "leistung-07-zahllauf-vorschau")
+    page.get_by_role("button", name=f"Zahllauf {stichtag:%m.%Y} starten: 1 Überweisung").click()
     expect(meldung(page, f"Zahllauf {stichtag:%m.%Y} gestartet")).to_be_visible()
     call_command("worker", batch=True)
     # The page polls its status fragment every 2 s (htmx) until the run is finished.
