@@ -30,7 +30,7 @@ def test_bg_tab_lists_antrag_bewilligung_and_zahlung(
     assert "bewilligt" in text
     betrag = f"{erwartet_bg(fall_v01, 'zahlbetrag_m'):.2f}".replace(".", ",")
     assert f"{betrag}\N{NO-BREAK SPACE}€" in text
-    assert f"{fall_v01['stichtag']:%m/%Y}" in text
+    assert f"{fall_v01['stichtag']:%m.%Y}" in text
 
 
 def test_bg_tab_is_empty_for_a_bg_without_benefits(client, bg_krause, sachbearbeiterin_schulz):
