@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vorort.core.context_processors.navigation",
+                "vorort.core.context_processors.sitzung",
             ],
         },
     }
@@ -122,7 +123,8 @@ LOGOUT_REDIRECT_URL = "core:login"
 OTP_REQUIRED = _env_bool("VORORT_OTP_REQUIRED", True)
 OTP_TOTP_ISSUER = "vorort"
 
-# Idle timeout: 30 minutes without a request ends the session.
+# Idle timeout: 30 minutes without a request ends the session. Typing counts as activity:
+# vorort.js then asks core:sitzung_verlaengern at most once a minute (decision 0302).
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -9,6 +9,7 @@ urlpatterns = [
     path("abmelden/", views.AbmeldenView.as_view(), name="logout"),
     path("zweiter-faktor/", views.zweiter_faktor, name="zweiter_faktor"),
     path("zweiter-faktor/einrichten/", views.zweiter_faktor_einrichten, name="zweiter_faktor_einrichten"),
+    path("sitzung/verlaengern/", views.sitzung_verlaengern, name="sitzung_verlaengern"),
     path("datenschutz/protokoll/", views_datenschutz.protokoll, name="protokoll"),
     path(
         "datenschutz/protokoll/export.<str:format>",

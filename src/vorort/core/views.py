@@ -1,4 +1,4 @@
-"""Login, second factor, logout and the start page.
+"""Login, second factor, logout, keeping an active session alive, and the start page.
 
 Flow: password (`anmelden`, locked by django-axes after 5 failures) -> TOTP code
 (`zweiter_faktor`) or, without a confirmed device, enrolment (`zweiter_faktor_einrichten`)
@@ -17,11 +17,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vorort.core.actions import confirm_totp_device, has_confirmed_device, start_totp_enrolment
@@ -49,6 +49,7 @@ class AnmeldenView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         kontext = super().get_context_data(**kwargs)
         kontext["abgelaufen"] = "abgelaufen" in self.request.GET
+        kontext["sitzungsdauer"] = _dauer(settings.SESSION_COOKIE_AGE)
         return kontext
 
     def get_success_url(self) -> str:
@@ -132,8 +133,30 @@ def _gruppiert(geheimnis: str) -> str:
     return " ".join(geheimnis[i : i + 4] for i in range(0, len(geheimnis), 4))
 
 
+def _dauer(sekunden: int) -> str:
+    """30 * 60 -> "30 Minuten"; a test's short session in seconds."""
+    if sekunden % 60:
+        return f"{sekunden} Sekunden"
+    minuten = sekunden // 60
+    return "1 Minute" if minuten == 1 else f"{minuten} Minuten"
+
+
 class AbmeldenView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
+
+
+@require_POST
+def sitzung_verlaengern(request: HttpRequest) -> HttpResponse:
+    """Keep the session of a user who is typing alive; it only extends on requests.
+
+    vorort.js calls this at most once a minute while there is keyboard or mouse input, so an
+    unsaved form is not lost at the idle timeout. SESSION_SAVE_EVERY_REQUEST renews the expiry;
+    the answer names no person and changes no data, so no audit event (decision 0302).
+    """
+    user = request.user
+    if not user.is_authenticated or (settings.OTP_REQUIRED and not user.is_verified()):
+        return JsonResponse({"fehler": "Sie sind nicht mehr angemeldet."}, status=401)
+    return JsonResponse({"sekunden": request.session.get_expiry_age()})
 
 
 @login_required

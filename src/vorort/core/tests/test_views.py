@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 from conftest import anmelden
 from django.db.models import F
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -119,16 +121,74 @@ def test_logout_needs_post(client, sachbearbeiterin_schulz):
     assert client.get(reverse("core:start"))["Location"].startswith("/anmelden/")
 
 
-def test_idle_timeout_reaches_the_script_as_a_plain_number(client, sachbearbeiterin_schulz):
-    # USE_THOUSAND_SEPARATOR would write 1800 as "1.800", which parseInt reads as 1 (issue 8).
+def _sitzung_daten(html: str) -> dict | None:
+    treffer = re.search(r'<script id="sitzung-daten" type="application/json">(.*?)</script>', html)
+    return json.loads(treffer.group(1)) if treffer else None
+
+
+def test_idle_timeout_reaches_the_script_as_json(client, sachbearbeiterin_schulz):
+    # USE_THOUSAND_SEPARATOR wrote 1800 as "1.800" into a data attribute, which parseInt read
+    # as 1: everybody was sent to the login page six seconds after each page load (issue 8).
     anmelden(client, sachbearbeiterin_schulz)
-    html = client.get(reverse("core:start")).content.decode()
-    assert 'data-sitzung-sekunden="1800"' in html
+    daten = _sitzung_daten(client.get(reverse("core:start")).content.decode())
+    assert daten == {
+        "sekunden": 1800,
+        "verlaengern_url": reverse("core:sitzung_verlaengern"),
+        "abgelaufen_url": "/anmelden/?abgelaufen=1",
+    }
+
+
+def test_half_signed_in_pages_carry_no_idle_timer(client, sachbearbeiterin_schulz):
+    TOTPDevice.objects.create(user=sachbearbeiterin_schulz, name="App", confirmed=True)
+    assert _sitzung_daten(client.get(reverse("core:login")).content.decode()) is None
+    client.post(reverse("core:login"), {"username": "schulz", "password": TEST_PASSWORD})
+    antwort = client.get(reverse("core:zweiter_faktor"))
+    assert "Code bestätigen" in antwort.content.decode()
+    assert _sitzung_daten(antwort.content.decode()) is None
+
+
+def test_keep_alive_extends_the_session_and_idleness_ends_it(client, sachbearbeiterin_schulz):
+    anmelden(client, sachbearbeiterin_schulz)
+    beginn = timezone.now()
+    assert client.get(reverse("core:start")).status_code == 200
+    # 25 minutes of typing without a page request: the script renews the session.
+    with time_machine.travel(beginn + timedelta(minutes=25), tick=False):
+        antwort = client.post(reverse("core:sitzung_verlaengern"))
+    assert antwort.status_code == 200
+    assert antwort.json() == {"sekunden": 1800}
+    # 50 minutes after the last page, 25 after the renewal: still signed in.
+    with time_machine.travel(beginn + timedelta(minutes=50), tick=False):
+        assert client.get(reverse("core:start")).status_code == 200
+    # 31 minutes without any request: the session is gone, the renewal too says so.
+    with time_machine.travel(beginn + timedelta(minutes=81), tick=False):
+        assert client.post(reverse("core:sitzung_verlaengern")).status_code == 401
+        assert client.get(reverse("core:start"))["Location"].startswith("/anmelden/")
+
+
+def test_keep_alive_needs_post_csrf_and_both_factors(sachbearbeiterin_schulz):
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("core:sitzung_verlaengern")
+    client.get(reverse("core:login"))
+    token = client.cookies["csrftoken"].value
+    assert client.post(url, headers={"X-CSRFToken": token}).status_code == 401  # nobody signed in
+    TOTPDevice.objects.create(user=sachbearbeiterin_schulz, name="App", confirmed=True)
+    client.post(
+        reverse("core:login"), {"username": "schulz", "password": TEST_PASSWORD, "csrfmiddlewaretoken": token}
+    )
+    token = client.cookies["csrftoken"].value
+    # Password alone: sent to the second factor, the keep-alive does not answer.
+    assert client.post(url, headers={"X-CSRFToken": token})["Location"].startswith("/zweiter-faktor/")
+    anmelden(client, sachbearbeiterin_schulz)
+    token = client.cookies["csrftoken"].value
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 403  # no CSRF token
+    assert client.post(url, headers={"X-CSRFToken": token}).status_code == 200
 
 
 def test_login_page_explains_idle_logout(client):
     html = client.get(reverse("core:login"), {"abgelaufen": "1"}).content.decode()
     assert "Sie wurden nach 30 Minuten ohne Aktivität abgemeldet." in html
+    assert "abgemeldet" not in client.get(reverse("core:login")).content.decode()
     assert 'lang="de"' in html
 
 
