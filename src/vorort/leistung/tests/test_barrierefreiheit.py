@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vorort.core.tests.browser import anmelden, pruefe_seite, reiter_links
+from vorort.leistung.eingabe import plus_monate
 from vorort.leistung.zahllauf import run_zahllauf, start_zahllauf
 
 pytestmark = pytest.mark.browser
@@ -42,7 +43,11 @@ def test_leistung_pages_meet_wcag_21_aa_and_reflow_at_320_px(
     anmelden(page, url, "weber", weber_app)
     pruefe_seite(page, f"{url}/")
     pruefe_seite(page, f"{url}{reverse('leistung:arbeitsvorrat')}")
+    pruefe_seite(page, f"{url}{reverse('leistung:arbeitsvorrat')}?liste=freigaben&wer=meine")
     pruefe_seite(page, f"{url}{reverse('leistung:zahllaeufe')}")
+    # The preview of a month two after the paid one: with the warning and the box to confirm it.
+    spaeter = plus_monate(bewilligung_v01.von, 2)
+    pruefe_seite(page, f"{url}{reverse('leistung:zahllauf_vorschau')}?monat={spaeter:%m.%Y}")
     pruefe_seite(page, f"{url}{reverse('leistung:zahllauf', args=[zahllauf.pk])}")
     pruefe_seite(page, f"{url}{reverse('personen:person', args=[krause.pk])}")
     for reiter in reiter_links(page):

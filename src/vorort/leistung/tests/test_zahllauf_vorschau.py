@@ -236,3 +236,17 @@ def test_screen_says_a_finished_month_is_not_paid_again(
     assert "ist bereits abgeschlossen; es wird nichts erneut gezahlt" in seite
     assert reverse("leistung:zahllauf", args=[zahllauf.pk]) in seite
     assert "Start bestätigen" not in seite
+
+
+@pytest.mark.parametrize("anzahl", [1, 20])
+def test_preview_queries_do_not_grow_with_the_bgs(
+    anzahl, testkreis, teamleitung_weber, django_assert_num_queries
+):
+    seed_bewilligungen(testkreis, anzahl, MONAT)
+    teamleitung_weber.has_perm("leistung.run_zahllauf")  # permissions cached, as in a request
+    # the run of the month if any; finished runs before it and the grants' periods (missing months);
+    # BGs with open lines but no grant; per chunk: the next BG ids, their unbooked amounts and older
+    # open lines; the empty next chunk that ends the walk
+    with django_assert_num_queries(8):
+        vorschau = preview_zahllauf(testkreis, MONAT, acting_user=teamleitung_weber, chunk=1000)
+    assert vorschau.bedarfsgemeinschaften == anzahl
