@@ -700,7 +700,9 @@ def _bescheid_pdf(bewilligung: Bewilligung, *, datum: date | None = None) -> byt
 def _bescheid_ablegen(
     bewilligung: Bewilligung, pdf: bytes, *, acting_user: User, nachtraeglich: bool = False
 ) -> Schreiben:
-    """File the rendered Bescheid in the BG's e-Akte (inside the caller's transaction)."""
+    """File the rendered Bescheid in the BG's e-Akte, linked to its addressee (in the caller's transaction)."""
+    from vorort.leistung.pdf import empfaenger_person
+
     bg = bewilligung.bedarfsgemeinschaft
     dokument = store_dokument(
         mandant=bewilligung.mandant,
@@ -710,6 +712,7 @@ def _bescheid_ablegen(
         titel=f"Bewilligungsbescheid {bewilligung.von:%m.%Y}–{bewilligung.bis:%m.%Y}",
         art=Dokument.Art.BESCHEID,
         acting_user=acting_user,
+        person=empfaenger_person(bg),
         bedarfsgemeinschaft=bg,
     )
     schreiben = Schreiben.objects.create(
@@ -731,11 +734,6 @@ def _bescheid_ablegen(
     return schreiben
 
 
-def entscheidungsdatum(bewilligung: Bewilligung) -> date:
-    """The day the decision was taken: released, or prepared when no second person was needed."""
-    return timezone.localdate(bewilligung.freigegeben_am or bewilligung.erstellt_am)
-
-
 @transaction.atomic(durable=True)
 def create_bescheid(bewilligung: Bewilligung, *, acting_user: User) -> Schreiben:
     """File the missing Bescheid of a granted decision, dated the day it was decided.
@@ -751,14 +749,14 @@ def create_bescheid(bewilligung: Bewilligung, *, acting_user: User) -> Schreiben
         raise InvalidTransition(
             bewilligung.status, "bescheid", "Der Bescheid zu dieser Bewilligung ist bereits abgelegt."
         )
-    pdf = _bescheid_pdf(bewilligung, datum=entscheidungsdatum(bewilligung))
+    pdf = _bescheid_pdf(bewilligung, datum=bewilligung.entschieden_am)
     return _bescheid_ablegen(bewilligung, pdf, acting_user=acting_user, nachtraeglich=True)
 
 
 @transaction.atomic(durable=True)
 def request_unterlagen(antrag: Antrag, *, acting_user: User) -> Schreiben:
     """Write and file the request for the missing documents (§ 60 SGB I, deadline, § 66 SGB I)."""
-    from vorort.leistung.pdf import render_unterlagenanforderung
+    from vorort.leistung.pdf import empfaenger_person, render_unterlagenanforderung
 
     require_permission(acting_user, "leistung.change_antrag", "Unterlagen anzufordern")
     offen = list(antrag.unterlagen.filter(eingegangen_am__isnull=True))
@@ -774,6 +772,7 @@ def request_unterlagen(antrag: Antrag, *, acting_user: User) -> Schreiben:
         titel="Anforderung fehlender Unterlagen (§ 60 SGB I)",
         art=Dokument.Art.ANSCHREIBEN,
         acting_user=acting_user,
+        person=empfaenger_person(bg),
         bedarfsgemeinschaft=bg,
     )
     Unterlage.objects.filter(pk__in=[u.pk for u in offen]).update(angefordert_am=timezone.localdate())

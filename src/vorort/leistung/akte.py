@@ -1,11 +1,17 @@
 """The benefits app's contributions to other screens: the "Leistungen" tab of the BG's and the
-person's file, and the start page panel "Leistung: Arbeitsvorrat" (registered in `apps.ready`)."""
+person's file, the BG's "Dokumente" tab with its letters, and the start page panel "Leistung:
+Arbeitsvorrat" (registered in `apps.ready`)."""
 
 from __future__ import annotations
 
 from vorort.core.models import User
 from vorort.core.start_panels import Kachel, register
-from vorort.leistung.selectors import aufgabenzahlen_for_user, leistungen_for_bg, team_hinweis
+from vorort.leistung.selectors import (
+    aufgabenzahlen_for_user,
+    dokumente_for_bg,
+    leistungen_for_bg,
+    team_hinweis,
+)
 from vorort.personen.akte_tabs import AkteTab, register_bg_tab, register_person_tab
 from vorort.personen.models import Bedarfsgemeinschaft, Person
 
@@ -19,6 +25,10 @@ def _leistungen_der_person(user: User, person: Person, *, seite: str) -> dict:
     if mitgliedschaft is None:
         return {"leistungen": None}
     return {"leistungen": leistungen_for_bg(user, mitgliedschaft.bedarfsgemeinschaft_id, seite=seite)}
+
+
+def _dokumente_der_bg(user: User, bg: Bedarfsgemeinschaft) -> dict:
+    return {"dokumente": dokumente_for_bg(user, bg.pk), "bg": bg}
 
 
 def _aufgaben(user: User) -> dict:
@@ -36,6 +46,8 @@ def registrieren() -> None:
             parameter=("seite",),
         )
     )
+    # Replaces the plain list of `personen`: the letters with their date, kind and download.
+    register_bg_tab(AkteTab("dokumente", "Dokumente", "leistung/akte_dokumente.html", _dokumente_der_bg, 30))
     register_person_tab(
         AkteTab(
             "leistungen",

@@ -579,6 +579,11 @@ class Bewilligung(MandantModel):
     def __str__(self) -> str:
         return f"Bewilligung {self.bedarfsgemeinschaft} {self.von:%m/%Y}–{self.bis:%m/%Y}"
 
+    @property
+    def entschieden_am(self):
+        """The day the decision was taken: released, or prepared when no second person was needed."""
+        return timezone.localdate(self.freigegeben_am or self.erstellt_am)
+
 
 class Leistungsbetrag(models.Model):
     """The amounts granted to one person for one month of a Bewilligung, fixed when it is prepared.
@@ -648,6 +653,13 @@ class Schreiben(MandantModel):
         verbose_name = _("Schreiben")
         verbose_name_plural = _("Schreiben")
         ordering = ["-erstellt_am"]
+
+    @property
+    def datum(self):
+        """The letter's date: a Bescheid is dated the day of its decision, even when filed later."""
+        if self.bewilligung is not None:
+            return self.bewilligung.entschieden_am
+        return timezone.localdate(self.erstellt_am)
 
 
 class Zahllauf(MandantModel):

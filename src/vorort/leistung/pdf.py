@@ -24,19 +24,25 @@ from vorort.leistung.erklaerung import (
 )
 from vorort.leistung.models import Antrag, Bewilligung, Unterlage
 from vorort.leistung.verfahrensrecht import bekanntgabe_tag
+from vorort.personen.models import Bedarfsgemeinschaft, Person
 from vorort.personen.models import Rolle as BgRolle
 from vorort.personen.selectors import anschrift_of
 from vorort.recht import PARAMETER
 from vorort.recht.trace import parameter_stand
 
 
-def _empfaenger(antrag: Antrag, datum: date) -> dict:
-    bg = antrag.bedarfsgemeinschaft
+def empfaenger_person(bg: Bedarfsgemeinschaft) -> Person:
+    """Whom the BG's letters are addressed to: the applicant, else the first member."""
     mitglied = (
         bg.mitgliedschaften.filter(rolle=BgRolle.ANTRAGSTELLER).select_related("person").first()
         or bg.mitgliedschaften.select_related("person").first()
     )
-    name, zeilen, anrede = anschrift_of(mitglied.person, stichtag=datum, haushalt=bg.haushalt)
+    return mitglied.person
+
+
+def _empfaenger(antrag: Antrag, datum: date) -> dict:
+    bg = antrag.bedarfsgemeinschaft
+    name, zeilen, anrede = anschrift_of(empfaenger_person(bg), stichtag=datum, haushalt=bg.haushalt)
     return {"name": name, "zeilen": zeilen, "anrede": anrede}
 
 

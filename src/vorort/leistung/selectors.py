@@ -99,7 +99,8 @@ def access_bewilligung_by_id(user: User, bewilligung_id: int) -> Bewilligung:
 
 
 def access_schreiben_by_id(user: User, schreiben_id: int) -> Schreiben:
-    """Return a letter of a BG the user may see, with its filed Dokument; the read is recorded."""
+    """Return a letter of a BG the user may see, with its filed Dokument; the read is recorded
+    (`DOKUMENT_GELESEN`, with the addressee and the BG, so it is found under every member)."""
     if not user.has_perm("leistung.view_bewilligung") or not user.has_perm("akte.view_dokument"):
         raise NotFound("Schreiben nicht gefunden.")
     sichtbar = Bewilligung.objects.visible_to(user).values("bedarfsgemeinschaft_id")
@@ -110,10 +111,12 @@ def access_schreiben_by_id(user: User, schreiben_id: int) -> Schreiben:
     except Schreiben.DoesNotExist:
         raise NotFound("Schreiben nicht gefunden.") from None
     record_event(
-        AuditEvent.Typ.BG_GELESEN,
+        AuditEvent.Typ.DOKUMENT_GELESEN,
         acting_user=user,
+        person_id=schreiben.dokument.person_id,
         bedarfsgemeinschaft_id=schreiben.bedarfsgemeinschaft_id,
-        zweck=f"Schreiben geöffnet: {schreiben.dokument.titel}",
+        objekt=schreiben.dokument,
+        zweck=f"Schreiben heruntergeladen: {schreiben.dokument.titel}",
     )
     return schreiben
 
@@ -413,3 +416,43 @@ def aufgabenzahlen_for_user(user: User, *, heute: date | None = None) -> list[Au
     """How many entries each worklist holds for the user: own cases and the team's (start page panel)."""
     zahlen = _zaehlen(user, heute or timezone.localdate(), {MEINE: MEINE, TEAM: TEAM})
     return [Aufgabe(liste, werte[MEINE], werte[TEAM]) for liste, werte in zahlen.items()]
+
+
+@dataclass
+class DokumenteDerBg:
+    """The "Dokumente" tab of a BG's file: its letters, other filed documents, and granted decisions
+    whose Bescheid was never filed (the demo history; decision 0412)."""
+
+    schreiben: list[Schreiben]
+    andere: list
+    ohne_bescheid: list[Bewilligung]
+
+
+def dokumente_for_bg(user: User, bg_id: int) -> DokumenteDerBg:
+    """Letters newest first with their Dokument, as far as the user may see them (three queries)."""
+    from vorort.akte.models import Dokument
+
+    if not user.has_perm("leistung.view_bewilligung") or not user.has_perm("akte.view_dokument"):
+        return DokumenteDerBg([], [], [])
+    sichtbar = Bewilligung.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id)
+    schreiben = list(
+        Schreiben.objects.filter(
+            mandant_id=user.mandant_id,
+            bedarfsgemeinschaft_id__in=sichtbar.values("bedarfsgemeinschaft_id"),
+        )
+        .select_related("dokument", "bewilligung")
+        .order_by("-erstellt_am", "-pk")
+    )
+    schreiben.sort(key=lambda s: s.datum, reverse=True)
+    andere = list(
+        Dokument.objects.visible_to(user)
+        .filter(bedarfsgemeinschaft_id=bg_id)
+        .exclude(pk__in=[s.dokument_id for s in schreiben])
+    )
+    bescheide = Schreiben.objects.filter(
+        bewilligung_id=OuterRef("pk"), art=Schreiben.Art.BEWILLIGUNGSBESCHEID
+    )
+    ohne_bescheid = list(
+        sichtbar.filter(status=Bewilligung.Status.BEWILLIGT).filter(~Exists(bescheide)).order_by("-von")
+    )
+    return DokumenteDerBg(schreiben, andere, ohne_bescheid)

@@ -26,6 +26,11 @@ urlpatterns = [
         views.bewilligung_freigeben,
         name="bewilligung_freigeben",
     ),
+    path(
+        "bewilligungen/<int:bewilligung_id>/bescheid/",
+        views.bescheid_erstellen,
+        name="bescheid_erstellen",
+    ),
     path("schreiben/<int:schreiben_id>/datei/", views.schreiben_datei, name="schreiben_datei"),
     path("zahllaeufe/", views.zahllauf_liste, name="zahllaeufe"),
     path("zahllaeufe/vorschau/", views.zahllauf_vorschau, name="zahllauf_vorschau"),

@@ -299,6 +299,23 @@ def bewilligung_detail(request: HttpRequest, bewilligung_id: int) -> HttpRespons
 
 
 @login_required
+@require_POST
+def bescheid_erstellen(request: HttpRequest, bewilligung_id: int) -> HttpResponse:
+    """File the missing Bescheid of an older grant (demo history), from the BG's "Dokumente" tab."""
+    bewilligung = access_bewilligung_by_id(request.user, bewilligung_id)
+    try:
+        schreiben = actions.create_bescheid(bewilligung, acting_user=request.user)
+    except (NotAllowed, InvalidTransition, actions.BescheidFehler) as exc:
+        _fehler(request, exc)
+    else:
+        messages.success(
+            request,
+            f"{schreiben.dokument.titel} vom {schreiben.datum:%d.%m.%Y} erstellt und in der Akte abgelegt.",
+        )
+    return redirect("personen:bg_tab", bewilligung.bedarfsgemeinschaft_id, "dokumente")
+
+
+@login_required
 def schreiben_datei(request: HttpRequest, schreiben_id: int) -> FileResponse:
     return _datei(access_schreiben_by_id(request.user, schreiben_id).dokument)
 

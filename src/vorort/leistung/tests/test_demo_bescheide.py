@@ -10,7 +10,10 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from conftest import anmelden
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
 from vorort.core.exceptions import NotAllowed
 from vorort.core.models import AuditEvent, Mandant, Rolle, User
@@ -113,3 +116,36 @@ def test_a_caseworker_cannot_release_a_demo_renewal_for_the_team_lead(demo):
         actions.approve_bewilligung(bewilligung, acting_user=kollegin)
     bewilligung.refresh_from_db()
     assert bewilligung.status == Bewilligung.Status.FREIGABE_AUSSTEHEND
+
+
+def test_the_dokumente_tab_files_the_bescheid_of_a_past_demo_decision(demo, client):
+    vergangen = (
+        Bewilligung.objects.filter(mandant=demo, status=Bewilligung.Status.BEWILLIGT, bis__lt="2026-01-01")
+        .select_related("bedarfsgemeinschaft")
+        .order_by("pk")
+        .first()
+    )
+    assert not vergangen.schreiben.exists(), "the demo history files no letters"
+    leitung = _teamleitung(vergangen)
+    leitung.teams.add(vergangen.bedarfsgemeinschaft.team)  # her own team's file
+    anmelden(client, leitung)
+    tab = reverse("personen:bg_tab", args=[vergangen.bedarfsgemeinschaft_id, "dokumente"])
+    seite = client.get(tab).content.decode()
+    assert "Bewilligungen ohne abgelegten Bescheid" in seite
+    erstellen = reverse("leistung:bescheid_erstellen", args=[vergangen.pk])
+    assert erstellen in seite
+
+    seite = client.post(erstellen, follow=True).content.decode()
+    assert "erstellt und in der Akte abgelegt" in seite
+    schreiben = vergangen.schreiben.get(art=Schreiben.Art.BEWILLIGUNGSBESCHEID)
+    assert schreiben.datum == vergangen.entschieden_am  # dated the day of the decision, not today
+    assert schreiben.datum < timezone.localdate()
+    text = _pdf_text(schreiben)
+    assert f"Datum {vergangen.entschieden_am:%d.%m.%Y}" in text
+    assert f"insgesamt {euro(vergangen.zahlbetrag_monat)}" in text
+    assert reverse("leistung:schreiben_datei", args=[schreiben.pk]) in seite
+    assert AuditEvent.objects.filter(typ=AuditEvent.Typ.BESCHEID_ERSTELLT, objekt_id=schreiben.pk).exists()
+
+    seite = client.post(erstellen, follow=True).content.decode()
+    assert "bereits abgelegt" in seite
+    assert vergangen.schreiben.count() == 1
