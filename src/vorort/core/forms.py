@@ -79,19 +79,19 @@ class ProtokollFilterForm(KernFormMixin, forms.Form):
         label="Person",
         required=False,
         max_length=100,
-        help_text="Kundennummer (z. B. K000000001) oder Nachname; auch Einträge zu BG und Anträgen",
+        help_text="Kundennummer oder Nachname",
     )
     bg = forms.CharField(
         label="Bedarfsgemeinschaft",
         required=False,
         max_length=20,
-        help_text="BG-Nummer (z. B. 15088BG0000042) oder nur die laufende Nummer (42)",
+        help_text="BG-Nummer oder laufende Nummer, z. B. 42",
     )
     benutzer = forms.CharField(
         label="Benutzer/in",
         required=False,
         max_length=100,
-        help_text="Benutzername oder Name, z. B. schulz oder Sabine Schulz",
+        help_text="Name oder Benutzername",
     )
     typ = forms.TypedChoiceField(
         label="Ereignis",

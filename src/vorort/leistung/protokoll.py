@@ -57,13 +57,14 @@ def _antrag_angelegt(event: AuditEvent, geladen: dict) -> str:
 def _antrag_geaendert(event: AuditEvent, geladen: dict) -> str:
     d = event.details
     if "unterlage_eingegangen" in d:
-        return f"Unterlage eingegangen: {d['unterlage_eingegangen']}"
+        return f"Unterlage zum Antrag eingegangen: {d['unterlage_eingegangen']}"
     if "unterlage" in d:
-        return f"Unterlage angefordert: {d['unterlage']}, einzureichen bis {datum_text(d.get('frist'))}"
+        frist = datum_text(d.get("frist"))
+        return f"Unterlage zum Antrag angefordert: {d['unterlage']}, einzureichen bis {frist}"
     if "einkommen" in d:
         art = d["einkommen"]
         name = Einkommen.Art(art).label if art in Einkommen.Art.values else art
-        return f"Einkommen erfasst: {name} ab {monat_text(d.get('monat_ab'))}"
+        return f"Einkommen im Antrag erfasst: {name} ab {monat_text(d.get('monat_ab'))}"
     if "person" in d:
         return f"Angaben der Person im Antrag geändert: {_felder(AntragPerson, d['person'])}"
     if d.get("geaendert"):

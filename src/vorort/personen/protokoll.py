@@ -26,6 +26,7 @@ from vorort.personen.models import Bedarfsgemeinschaft, Mitgliedschaft, Person, 
 from vorort.personen.selectors import anschrift_of, bgs_for_protokoll, persons_for_protokoll
 
 Typ = AuditEvent.Typ
+VOLLJAEHRIG = 18  # § 2 BGB
 
 
 def betroffene(event: AuditEvent, objekt: Any) -> set[int]:
@@ -81,6 +82,9 @@ def _empfaenger(user: User, person_id: int) -> Empfaenger | None:
     )
     haushalt = mitgliedschaft.bedarfsgemeinschaft.haushalt if mitgliedschaft else None
     name, zeilen, anrede = anschrift_of(person, stichtag=heute, haushalt=haushalt)
+    if person.alter_am(heute) < VOLLJAEHRIG:
+        # A minor's rights are exercised by the parents or guardian (§ 1629 BGB), so they get the letter.
+        name, anrede = f"An die gesetzliche Vertretung von {name}", "Sehr geehrte Damen und Herren,"
     return Empfaenger(name=name, zeilen=zeilen, anrede=anrede, kennung=person.kundennummer)
 
 

@@ -245,7 +245,8 @@ def test_auskunft_is_a_letter_with_the_bg_events_and_offices_not_names(
     text = _pdf_text(antwort.content)
 
     assert "Auskunft über die Verarbeitung Ihrer Daten (Art. 15 DSGVO)" in text
-    assert "Leon Müller" in text and leon.kundennummer in text
+    assert "An die gesetzliche Vertretung von Leon Müller" in text and leon.kundennummer in text
+    assert "Sehr geehrte Damen und Herren," in text
     assert "02.03.2026 10:15 Leistungssachbearbeitung, Team Leistung 2" in text
     assert "Bedarfsgemeinschaft 15088BG0000043: Akte der Bedarfsgemeinschaft geöffnet BG-Akte" in text
     assert "03.03.2026 11:30 Leistungssachbearbeitung, Team Leistung 2 Personenakte geöffnet" in text
