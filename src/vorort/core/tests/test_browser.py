@@ -2,7 +2,7 @@
 
 Frau Schulz logs in with password and TOTP, finds Herrn Krause despite a typo, opens his file;
 Frau Wagner (Datenschutz) then finds that read in the Protokoll. An administrator without a
-second factor enrols one. Screenshots of each main page land in `var/screenshots/` for review.
+second factor enrols one. Screenshots of each main page land in `/tmp/vorort-screenshots/` for review.
 """
 
 from __future__ import annotations

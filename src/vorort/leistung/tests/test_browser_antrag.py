@@ -3,7 +3,7 @@
 Frau Schulz takes up Herr Krause's application (golden case V01: rent 420 €, heating 75 €) and
 clicks "Berechnen" right after typing the rent, without "Angaben speichern" first: the typed facts
 are saved and calculated (defect 4 of issue 8). Expected amounts come from the case file.
-Screenshots land in `var/screenshots/antrag-*.png`.
+Screenshots land in `/tmp/vorort-screenshots/antrag-*.png` (`VORORT_SCREENSHOTS`).
 """
 
 from __future__ import annotations
