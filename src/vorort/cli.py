@@ -19,6 +19,10 @@ PURE_COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in PURE_COMMANDS:
+        # Before NumPy is imported: no transparent huge pages for its arrays. A batch faults in about
+        # a gigabyte of fresh columns once; huge pages made the kernel compact memory on those faults,
+        # which cost more system time than the whole computation (decision 0106).
+        os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
         module_name, function_name = PURE_COMMANDS[argv[0]].split(":")
         module = __import__(module_name, fromlist=[function_name])
         return getattr(module, function_name)(argv[1:])

@@ -19,19 +19,9 @@ from pathlib import Path
 import polars as pl
 
 from .eingabe import EingabeFehler, pruefe_stichtag
-from .engine import compute
+from .engine import _NICHT_GELD, compute
 
 FEHLER_EXIT = 2
-_NICHT_GELD = {
-    "bg_id",
-    "p_id",
-    "bg_mitglied",
-    "regelbedarfsstufe",
-    "bedarfsanteil",
-    "anspruchstage",
-    "anzahl_mitglieder",
-    "vermoegen_ueber_freibetrag",
-}
 
 
 class _Abbruch(Exception):
@@ -140,8 +130,11 @@ def main(argv: list[str]) -> int:
             except ValueError:
                 raise _Abbruch(f"--trace {text!r}: BG_ID must be an integer") from None
         personen = lese_eingabe(args.input)
-        ergebnis = compute(personen, stichtag, behalte_werte=bool(trace_ids))
-        fehlend = [b for b in trace_ids if b not in set(ergebnis.bg.get_column("bg_id").to_list())]
+        ergebnis = compute(
+            personen, stichtag, behalte_werte=bool(trace_ids), mit_personen=args.level == "person"
+        )
+        vorhanden = set(ergebnis.bg.get_column("bg_id").to_list()) if trace_ids else set()
+        fehlend = [b for b in trace_ids if b not in vorhanden]
         if fehlend:
             raise _Abbruch(f"--trace {fehlend[0]}: no BG with this bg_id in the input")
         from .trace import baue_trace

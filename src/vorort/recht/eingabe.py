@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from .geld import euro_zu_cent
+from .parallel import je
 from .parameter import ERSTER_STICHTAG, LETZTER_STICHTAG, PARAMETER
 
 INT, BOOL, GELD, GRENZE = "int", "bool", "geld", "grenze"
@@ -248,60 +249,61 @@ def lese_spalten(personen: pl.DataFrame, stichtag: dt.date) -> dict[str, np.ndar
     """Validate the input frame (CONTRACT §1) and return typed columns in input order.
 
     Money columns come back in int64 cents; GRENZE columns carry -1 where no limit is given.
+    Columns are read on several threads; the error reported is the one of the first column in
+    SCHEMA order, as if they were read one after another.
     """
     kontext = _Kontext()
     for name, (_, pflicht, _) in SCHEMA.items():
         if pflicht and name not in personen.columns:
             raise kontext.fehler(None, name, "required column is missing", "Pflichtspalte fehlt.")
-    spalten: dict[str, np.ndarray] = {}
-    for name in ("p_id", *[s for s in SCHEMA if s != "p_id"]):
-        art, pflicht, standard = SCHEMA[name]
-        if name not in personen.columns:
-            # A missing column is its default on every row: a read-only view of one value (no memory).
-            n = personen.height
-            if art == GRENZE:
-                standard_wert = np.int64(-1)
-            elif art == GELD:
-                standard_wert = np.int64(0)
-            elif art == BOOL:
-                standard_wert = np.bool_(standard)
-            else:
-                standard_wert = np.int64(standard)
-            spalten[name] = np.broadcast_to(standard_wert, n)
-            continue
-        werte, gegeben = _lese(personen.get_column(name), art, kontext, name)
-        fehlt = None if gegeben is None else ~gegeben
-        if name == "p_id":
-            idx = None if fehlt is None else _erste(fehlt)
-            if idx is not None:
-                raise kontext.fehler(idx, name, "value is missing", "Wert fehlt.")
-            kontext.p_id = werte
-        if pflicht and fehlt is not None and fehlt.any():
-            raise kontext.fehler(_erste(fehlt), name, "value is missing", "Wert fehlt.")
-        if art in (GELD, GRENZE):
-            werte = euro_zu_cent(werte)
-            idx = _erste(_und(gegeben, werte < 0)) if len(werte) and werte.min() < 0 else None
-            if idx is not None:
-                betrag = werte[idx] / 100
-                raise kontext.fehler(
-                    idx,
-                    name,
-                    f"negative amount {betrag:g}",
-                    f"negativer Betrag {betrag:.2f} ist nicht zulässig.".replace(".", ",", 1),
-                )
-            if gegeben is not None:
-                werte = np.where(gegeben, werte, -1 if art == GRENZE else 0)
-        elif art == BOOL:
-            if gegeben is not None:
-                werte = np.where(gegeben, werte, bool(standard))
-        elif gegeben is not None:
-            werte = np.where(gegeben, werte, 0 if standard is None else standard).astype(np.int64)
-        elif werte.dtype != np.int64:
-            werte = werte.astype(np.int64)
-        spalten[name] = werte
+    spalten = {"p_id": _spalte(personen, "p_id", kontext)}
+    kontext.p_id = spalten["p_id"]
+    namen = [s for s in SCHEMA if s != "p_id"]
+    spalten.update(zip(namen, je(lambda name: _spalte(personen, name, kontext), namen), strict=True))
     _pruefe_werte(spalten, stichtag, kontext)
     _pruefe_beziehungen(spalten, kontext)
     return spalten
+
+
+def _spalte(personen: pl.DataFrame, name: str, kontext: _Kontext) -> np.ndarray:
+    """Return one validated input column (money in cents, defaults filled in)."""
+    art, pflicht, standard = SCHEMA[name]
+    if name not in personen.columns:
+        # A missing column is its default on every row: a read-only view of one value (no memory).
+        if art == GRENZE:
+            standard_wert = np.int64(-1)
+        elif art == GELD:
+            standard_wert = np.int64(0)
+        elif art == BOOL:
+            standard_wert = np.bool_(standard)
+        else:
+            standard_wert = np.int64(standard)
+        return np.broadcast_to(standard_wert, personen.height)
+    werte, gegeben = _lese(personen.get_column(name), art, kontext, name)
+    fehlt = None if gegeben is None else ~gegeben
+    if pflicht and fehlt is not None and fehlt.any():
+        raise kontext.fehler(_erste(fehlt), name, "value is missing", "Wert fehlt.")
+    if art in (GELD, GRENZE):
+        werte = euro_zu_cent(werte)
+        idx = _erste(_und(gegeben, werte < 0)) if len(werte) and werte.min() < 0 else None
+        if idx is not None:
+            betrag = werte[idx] / 100
+            raise kontext.fehler(
+                idx,
+                name,
+                f"negative amount {betrag:g}",
+                f"negativer Betrag {betrag:.2f} ist nicht zulässig.".replace(".", ",", 1),
+            )
+        if gegeben is not None:
+            werte = np.where(gegeben, werte, -1 if art == GRENZE else 0)
+    elif art == BOOL:
+        if gegeben is not None:
+            werte = np.where(gegeben, werte, bool(standard))
+    elif gegeben is not None:
+        werte = np.where(gegeben, werte, 0 if standard is None else standard).astype(np.int64)
+    elif werte.dtype != np.int64:
+        werte = werte.astype(np.int64)
+    return werte
 
 
 def _pruefe_werte(s: dict[str, np.ndarray], stichtag: dt.date, k: _Kontext) -> None:
@@ -367,24 +369,24 @@ def _pruefe_werte(s: dict[str, np.ndarray], stichtag: dt.date, k: _Kontext) -> N
 def _pruefe_beziehungen(s: dict[str, np.ndarray], k: _Kontext) -> None:
     p = s["p_id"]
     ordnung = sortierordnung(p)
-    ordnung = np.arange(len(p)) if ordnung is None else ordnung
-    p_sortiert = p[ordnung]
+    sortiert = ordnung is None  # then a position in p_sortiert is the row itself
+    p_sortiert = p if sortiert else p[ordnung]
     doppelt = np.flatnonzero(p_sortiert[1:] == p_sortiert[:-1])
     if doppelt.size:
-        zweite = ordnung[doppelt + 1]
+        zweite = doppelt + 1 if sortiert else ordnung[doppelt + 1]
         idx = int(zweite.min())
         raise k.fehler(idx, "p_id", f"duplicate p_id {p[idx]}", f"p_id {p[idx]} kommt mehrfach vor.")
-    s["_p_ordnung"], s["_p_sortiert"] = ordnung, p_sortiert
-    indizes = {}
     # Fast path: p_id sorted without gaps (as the generator and most exports produce): index = p_id - first.
     lueckenlos = len(p) > 0 and int(p_sortiert[-1]) - int(p_sortiert[0]) == len(p) - 1
-    for name in ID_VERWEISE:
+
+    def zeilen_der_verweise(name: str) -> np.ndarray:
+        """Return the row each reference of column `name` points to (-1: none); raise if it points nowhere."""
         ziel = s[name]
         gesetzt = ziel != -1
         if lueckenlos:
             pos = ziel - p_sortiert[0]
             gefunden = gesetzt & (pos >= 0) & (pos < len(p))
-            pos = np.where(gefunden, pos, 0)
+            np.copyto(pos, 0, where=~gefunden)
         else:
             pos = np.clip(np.searchsorted(p_sortiert, ziel), 0, len(p) - 1)
             gefunden = gesetzt & (p_sortiert[pos] == ziel)
@@ -399,7 +401,11 @@ def _pruefe_beziehungen(s: dict[str, np.ndarray], k: _Kontext) -> None:
         idx = _erste(gesetzt & (ziel == p))
         if idx is not None:
             raise k.fehler(idx, name, "refers to the person itself", "verweist auf die Person selbst.")
-        indizes[name] = np.where(gefunden, ordnung[pos], -1)
+        zeilen = pos if sortiert else ordnung[pos]
+        np.copyto(zeilen, -1, where=~gefunden)
+        return zeilen
+
+    indizes = dict(zip(ID_VERWEISE, je(zeilen_der_verweise, ID_VERWEISE), strict=True))
     partner = indizes["p_id_partner"]
     hat = partner >= 0
     zeilen = np.arange(len(p))
@@ -432,8 +438,8 @@ def _pruefe_beziehungen(s: dict[str, np.ndarray], k: _Kontext) -> None:
         "Bedarfsgemeinschaft {g} verteilt sich auf zwei Haushalte.",
     )
     hh_ordnung = sortierordnung(s["hh_id"])
-    for name in HAUSHALT_SPALTEN:
-        _pruefe_gleich_in_gruppe(
+    je(
+        lambda name: _pruefe_gleich_in_gruppe(
             s["hh_id"],
             hh_ordnung,
             s[name],
@@ -441,7 +447,9 @@ def _pruefe_beziehungen(s: dict[str, np.ndarray], k: _Kontext) -> None:
             k,
             "differs between rows of household {g}",
             "weicht zwischen den Zeilen des Haushalts {g} ab.",
-        )
+        ),
+        HAUSHALT_SPALTEN,
+    )
 
 
 def sortierordnung(werte: np.ndarray) -> np.ndarray | None:

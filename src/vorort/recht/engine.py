@@ -8,8 +8,6 @@ Stichtag in dependency order and assembles the output frames of CONTRACT §3.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -19,6 +17,7 @@ import polars as pl
 
 from . import regeln
 from .eingabe import HAUSHALT_SPALTEN, ID_VERWEISE, SCHEMA, lese_spalten, pruefe_stichtag
+from .parallel import THREADS, je
 from .parameter import PARAMETER
 
 #: Input columns renamed inside the engine where the contract uses the same name for an output.
@@ -115,7 +114,7 @@ class Ergebnis:
     """Result of `compute`: BG rows (sorted by bg_id), person rows (sorted by p_id) and traces by bg_id."""
 
     bg: pl.DataFrame
-    person: pl.DataFrame
+    person: pl.DataFrame | None  # None when computed with `mit_personen=False`
     traces: dict[int, dict[str, Any]] = field(default_factory=dict)
     stichtag: dt.date | None = None
     werte: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -212,8 +211,6 @@ AUSGABE_WERTE = {
 #: Rows per chunk of a batch. Households linked by a relation stay in one chunk (decision 0105); a chunk's
 #: columns (about 0.5 MB each) stay in the CPU cache and its temporaries reuse the same freed memory.
 STUECK_ZEILEN = 1 << 16
-#: Threads over the chunks (NumPy releases the GIL in its loops).
-THREADS = max(1, min(8, os.cpu_count() or 1))
 
 _PERSON_EINGABEN = [
     EINGABE_UMBENENNUNG.get(s, s) for s in SCHEMA if s not in HAUSHALT_SPALTEN and s not in ID_VERWEISE
@@ -319,7 +316,9 @@ def _stueck(ctx: dict[str, Any], a: int, b: int) -> tuple[dict[str, Any], slice 
     return sub, pos
 
 
-def _leere_ausgabe(n: int, anzahl_bg: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def _leere_ausgabe(
+    n: int, anzahl_bg: int, mit_personen: bool
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     def spalte(name: str, anzahl: int) -> np.ndarray:
         if name in ("bg_mitglied", "vermoegen_ueber_freibetrag"):
             return np.empty(anzahl, dtype=bool)
@@ -327,7 +326,7 @@ def _leere_ausgabe(n: int, anzahl_bg: int) -> tuple[dict[str, np.ndarray], dict[
             return np.empty(anzahl, dtype=np.int64)
         return np.empty(anzahl, dtype=np.float64)
 
-    person = {s: spalte(s, n) for s in PERSON_SPALTEN if s not in _PERSON_DIREKT}
+    person = {s: spalte(s, n) for s in PERSON_SPALTEN if s not in _PERSON_DIREKT} if mit_personen else {}
     bg = {s: spalte(s, anzahl_bg) for s in BG_SPALTEN if s != "bg_id"}
     return person, bg
 
@@ -370,11 +369,14 @@ def _schreibe(
 
 
 def _rechne_alles(
-    ctx: dict[str, Any], stichtag: dt.date, *, behalten: bool
+    ctx: dict[str, Any], stichtag: dt.date, *, behalten: bool, mit_personen: bool = True
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Run the rules chunk by chunk (on `THREADS` threads) and return the person and BG output columns."""
+    """Run the rules chunk by chunk (on `THREADS` threads) and return the person and BG output columns.
+
+    Without `mit_personen` the person columns are neither filled nor returned (the BG sums are the same).
+    """
     n = len(ctx["hh_idx"])
-    person, bg = _leere_ausgabe(n, ctx["anzahl_bg"])
+    person, bg = _leere_ausgabe(n, ctx["anzahl_bg"], mit_personen)
     if behalten or n == 0:
         rechne(ctx, stichtag, alles_behalten=True)
         _schreibe(ctx, slice(0, n), slice(0, ctx["anzahl_bg"]), person, bg)
@@ -387,14 +389,8 @@ def _rechne_alles(
             rechne(sub, stichtag, alles_behalten=False)
             _schreibe(sub, slice(a, b), bg_pos, person, bg)
 
-        teile = range(len(grenzen) - 1)
-        if THREADS > 1 and len(teile) > 1:
-            with ThreadPoolExecutor(min(THREADS, len(teile))) as pool:
-                list(pool.map(lauf, teile))
-        else:
-            for i in teile:
-                lauf(i)
-    for name in _PERSON_DIREKT:
+        je(lauf, range(len(grenzen) - 1), threads=THREADS)
+    for name in _PERSON_DIREKT if mit_personen else ():
         person[name] = np.ascontiguousarray(ctx[name])  # a missing input column is a broadcast view
     bg["bg_id"] = ctx["bg_ids"]
     return person, bg
@@ -406,6 +402,7 @@ def compute(
     *,
     trace_bg_ids: tuple[int, ...] | list[int] = (),
     behalte_werte: bool = False,
+    mit_personen: bool = True,
 ) -> Ergebnis:
     """Compute the month containing `stichtag` for all persons (CONTRACT §§ 3–5).
 
@@ -413,6 +410,8 @@ def compute(
     Raises `EingabeFehler` for invalid input. `trace_bg_ids`: BGs whose trace (CONTRACT §6) to build.
     `behalte_werte=True` keeps every intermediate column in `Ergebnis.werte` (for traces built later);
     otherwise a large batch runs in chunks of households on several threads and keeps no intermediates.
+    `mit_personen=False` leaves out the person rows (`Ergebnis.person` is None): a BG-level batch
+    then neither fills nor writes them.
     """
     stichtag = pruefe_stichtag(stichtag)
     frame = als_dataframe(personen)
@@ -420,12 +419,14 @@ def compute(
     ctx, _ = _bereite_vor(spalten)
     del spalten
     behalten = bool(trace_bg_ids) or behalte_werte
-    person, bg = _rechne_alles(ctx, stichtag, behalten=behalten)
+    person, bg = _rechne_alles(ctx, stichtag, behalten=behalten, mit_personen=mit_personen)
     bg_frame = pl.DataFrame({s: bg[s] for s in BG_SPALTEN})
-    person_frame = pl.DataFrame({s: person[s] for s in PERSON_SPALTEN})
-    p = ctx["p_id"]
-    if len(p) > 1 and not bool(np.all(p[1:] > p[:-1])):
-        person_frame = person_frame.sort("p_id")
+    person_frame = None
+    if mit_personen:
+        person_frame = pl.DataFrame({s: person[s] for s in PERSON_SPALTEN})
+        p = ctx["p_id"]
+        if len(p) > 1 and not bool(np.all(p[1:] > p[:-1])):
+            person_frame = person_frame.sort("p_id")
     traces = {}
     if trace_bg_ids:
         from .trace import baue_trace

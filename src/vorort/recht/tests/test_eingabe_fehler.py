@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vorort.recht import EingabeFehler, validate
+from vorort.recht import EingabeFehler, parallel, validate
 from vorort.recht.cli import main
 from vorort.recht.engine import als_dataframe
 
@@ -180,6 +180,26 @@ def test_german_message_names_row_person_and_column():
     assert fehler.value.zeile_de() == (
         "Zeile 3 (Person 3), Spalte netto_erwerb_m: negativer Betrag -12,50 ist nicht zulässig."
     )
+
+
+@pytest.mark.parametrize(
+    ("aenderungen", "spalte"),
+    [
+        # a later row in an earlier column wins: columns are checked in SCHEMA order
+        ({1: {"vermoegen": -5}, 2: {"brutto_erwerb_m": "viel"}}, "brutto_erwerb_m"),
+        ({1: {"p_id_kindergeld_empfaenger": 99}, 3: {"p_id_partner": 98}}, "p_id_partner"),
+    ],
+)
+def test_of_two_faults_the_first_column_in_schema_order_is_named_though_read_on_threads(
+    aenderungen, spalte, monkeypatch
+):
+    monkeypatch.setattr(parallel, "THREADS", 4)
+    personen = [dict(p) for p in GUELTIG]
+    for zeile, aenderung in aenderungen.items():
+        personen[zeile - 1].update(aenderung)
+    with pytest.raises(EingabeFehler) as fehler:
+        validate(personen, "2025-03-01")
+    assert fehler.value.column == spalte
 
 
 @pytest.mark.parametrize(
