@@ -5,7 +5,8 @@ her team (issue 8, defect 5). The form warns with the reasons; she creates the e
 applicant insists it is someone else), then finds out at the counter that it is the same woman.
 From the duplicate's file she opens the rarely used "Dublette zusammenführen", compares both
 records side by side, keeps the real one, confirms, and finally undoes the merge from the dissolved
-record. Every screen is checked with axe-core and at 320 px. Screenshots: `var/screenshots/dublette-*.png`.
+record. Every screen is checked with axe-core and at 320 px.
+Screenshots: `/tmp/vorort-screenshots/dublette-*.png`.
 """
 
 from __future__ import annotations
