@@ -6,6 +6,8 @@ answer 404 for missing and forbidden alike. Changes go through `personen.actions
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from vorort.core.datum import datum_de
 from vorort.core.forms import apply_validation_errors
 from vorort.core.models import User
 from vorort.personen import actions
@@ -186,15 +189,19 @@ def person_aendern(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _neuer_zeitraum(request, akte, form, action, *, erfolg: str, texte: dict) -> HttpResponse:
-    """A new dated fact (address, account): the action ends the old one; errors stay on the form."""
+def _neuer_zeitraum(request, akte, form, action, *, erfolg, texte: dict) -> HttpResponse:
+    """A new dated fact (address, account): the action ends the old one; errors stay on the form.
+
+    `erfolg` is the success message, or a function of the cleaned data that returns it.
+    """
     if request.method == "POST" and form.is_valid():
+        meldung = erfolg(form.cleaned_data) if callable(erfolg) else erfolg
         try:
             action(akte, **form.cleaned_data, acting_user=request.user)
         except ValidationError as fehler:
             apply_validation_errors(form, fehler)
         else:
-            messages.success(request, erfolg)
+            messages.success(request, meldung)
             return redirect("personen:person", person_id=akte.pk)
     return render(request, "personen/form.html", {"form": form, "person": akte, **texte})
 
@@ -205,17 +212,29 @@ def _neuer_zeitraum(request, akte, form, action, *, erfolg: str, texte: dict) ->
 def adresse_neu(request: HttpRequest, person_id: int) -> HttpResponse:
     akte = access_person_by_id(request.user, person_id, zweck="Anschrift ändern")
     form = AdresseForm(request.POST or None, initial={"gueltig_ab": timezone.localdate()})
+    bisherige = akte.adressen.filter(gueltig_bis__isnull=True).first()
+
+    def erfolg(daten: dict) -> str:
+        if bisherige is None or bisherige.gueltig_ab >= daten["gueltig_ab"]:
+            return "Die Anschrift wurde gespeichert."
+        ende = datum_de(daten["gueltig_ab"] - timedelta(days=1))
+        return f"Die neue Anschrift wurde gespeichert; die bisherige ({bisherige}) endet am {ende}."
+
     return _neuer_zeitraum(
         request,
         akte,
         form,
         actions.change_adresse,
-        erfolg="Die neue Anschrift wurde gespeichert; die bisherige endet am Vortag.",
+        erfolg=erfolg,
         texte={
-            "titel": "Neue Anschrift",
+            "titel": "Neue Anschrift" if bisherige else "Anschrift erfassen",
             "knopf": "Anschrift speichern",
-            "hinweis": "Die bisherige Anschrift bleibt in der Historie erhalten "
-            "und endet am Tag vor „gültig ab“.",
+            "hinweis": (
+                f"Die bisherige Anschrift ({bisherige}) bleibt in der Historie erhalten "
+                "und endet am Tag vor „gültig ab“."
+                if bisherige
+                else "Für diese Person ist noch keine Anschrift erfasst."
+            ),
         },
     )
 

@@ -392,6 +392,25 @@ def test_new_address_ends_the_old_one(client, sachbearbeiterin_schulz, bg_krause
     assert alt.gueltig_bis == datetime.date(2026, 2, 28)
     html = client.get(reverse("personen:person", args=[person.pk])).content.decode()
     assert "Neue Straße 2" in html and "01.01.2020 – 28.02.2026" in html
+    assert (
+        "Die neue Anschrift wurde gespeichert; die bisherige (Alte Straße 1, 06217 Merseburg) "
+        "endet am 28.02.2026." in html
+    )
+
+
+def test_a_first_address_does_not_speak_of_a_previous_one(client, sachbearbeiterin_schulz, bg_krause):
+    """Issue 8, defect 8: "die bisherige Anschrift endet am Vortag" only when there was one."""
+    person = krause(bg_krause)
+    anmelden(client, sachbearbeiterin_schulz)
+    url = reverse("personen:adresse_neu", args=[person.pk])
+    formular = client.get(url).content.decode()
+    assert "bisherige" not in formular
+    assert "Für diese Person ist noch keine Anschrift erfasst." in formular
+    daten = {"strasse": "Neue Straße", "hausnummer": "2", "plz": "06217", "ort": "Merseburg"}
+    antwort = client.post(url, daten | {"gueltig_ab": "01.03.2026"}, follow=True)
+    html = antwort.content.decode()
+    assert "Die Anschrift wurde gespeichert." in html
+    assert "bisherige" not in html and "Vortag" not in html
 
 
 def test_edit_master_data(client, sachbearbeiterin_schulz, bg_krause):
