@@ -308,6 +308,31 @@ def add_einkommen(
     require_permission(acting_user, "leistung.change_antrag", "Anträge zu ändern")
     _check_bearbeitbar(antrag)
     netto = brutto if netto is None else netto
+    _check_einkommen(antrag, person_id, monat_ab, monat_bis, brutto, netto, absetzbetraege)
+    einkommen = Einkommen.objects.create(
+        antrag=antrag,
+        person_id=person_id,
+        art=art,
+        monat_ab=monatsanfang(monat_ab),
+        monat_bis=monatsanfang(monat_bis) if monat_bis else None,
+        brutto=brutto,
+        netto=netto,
+        absetzbetraege=absetzbetraege,
+    )
+    _bump_version(antrag, version, acting_user)
+    record_event(
+        AuditEvent.Typ.ANTRAG_GEAENDERT,
+        acting_user=acting_user,
+        person_id=person_id,
+        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
+        objekt=antrag,
+        details={"einkommen": art, "monat_ab": einkommen.monat_ab, "version": antrag.version},
+    )
+    return einkommen
+
+
+def _check_einkommen(antrag, person_id, monat_ab, monat_bis, brutto, netto, absetzbetraege) -> None:
+    """Refuse an implausible income with a German message next to the field."""
     fehler = {}
     if monat_ab is None:
         fehler["monat_ab"] = (
@@ -330,16 +355,78 @@ def add_einkommen(
         fehler["person_id"] = "Die Person gehört nicht zu diesem Antrag."
     if fehler:
         raise ValidationError(fehler)
-    einkommen = Einkommen.objects.create(
-        antrag=antrag,
-        person_id=person_id,
-        art=art,
-        monat_ab=monatsanfang(monat_ab),
-        monat_bis=monatsanfang(monat_bis) if monat_bis else None,
-        brutto=brutto,
-        netto=netto,
-        absetzbetraege=absetzbetraege,
+
+
+#: The facts of an income a caseworker can correct.
+EINKOMMEN_FELDER = ("art", "monat_ab", "monat_bis", "brutto", "netto", "absetzbetraege")
+
+
+def _einkommen_werte(einkommen: Einkommen) -> dict:
+    return {f: getattr(einkommen, f) for f in EINKOMMEN_FELDER}
+
+
+@transaction.atomic(durable=True)
+def update_einkommen(
+    einkommen: Einkommen,
+    *,
+    version: int,
+    acting_user: User,
+    art: Einkommen.Art,
+    monat_ab: date | None,
+    brutto: Decimal,
+    netto: Decimal | None = None,
+    monat_bis: date | None = None,
+    absetzbetraege: Decimal = NULL,
+) -> Einkommen:
+    """Correct a recorded income (a typing error, a new amount); the audit event keeps old and new."""
+    require_permission(acting_user, "leistung.change_antrag", "Anträge zu ändern")
+    antrag = einkommen.antrag
+    _check_bearbeitbar(antrag)
+    netto = brutto if netto is None else netto
+    _check_einkommen(antrag, einkommen.person_id, monat_ab, monat_bis, brutto, netto, absetzbetraege)
+    neu = {
+        "art": art,
+        "monat_ab": monatsanfang(monat_ab),
+        "monat_bis": monatsanfang(monat_bis) if monat_bis else None,
+        "brutto": Decimal(brutto),
+        "netto": Decimal(netto),
+        "absetzbetraege": Decimal(absetzbetraege),
+    }
+    vorher = _einkommen_werte(einkommen)
+    geaendert = [f for f in EINKOMMEN_FELDER if vorher[f] != neu[f]]
+    if not geaendert:
+        return einkommen
+    for feld in geaendert:
+        setattr(einkommen, feld, neu[feld])
+    einkommen.save(update_fields=geaendert)
+    _bump_version(antrag, version, acting_user)
+    record_event(
+        AuditEvent.Typ.ANTRAG_GEAENDERT,
+        acting_user=acting_user,
+        person_id=einkommen.person_id,
+        bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
+        objekt=antrag,
+        details={
+            "einkommen": einkommen.art,
+            "einkommen_aktion": "geaendert",
+            "monat_ab": einkommen.monat_ab,
+            "alt": {f: vorher[f] for f in geaendert},
+            "neu": {f: neu[f] for f in geaendert},
+            "version": antrag.version,
+        },
     )
+    return einkommen
+
+
+@transaction.atomic(durable=True)
+def delete_einkommen(einkommen: Einkommen, *, version: int, acting_user: User) -> None:
+    """Remove an income recorded by mistake; the audit event keeps what it said."""
+    require_permission(acting_user, "leistung.change_antrag", "Anträge zu ändern")
+    antrag = einkommen.antrag
+    _check_bearbeitbar(antrag)
+    vorher = _einkommen_werte(einkommen)
+    person_id = einkommen.person_id
+    einkommen.delete()
     _bump_version(antrag, version, acting_user)
     record_event(
         AuditEvent.Typ.ANTRAG_GEAENDERT,
@@ -347,9 +434,14 @@ def add_einkommen(
         person_id=person_id,
         bedarfsgemeinschaft_id=antrag.bedarfsgemeinschaft_id,
         objekt=antrag,
-        details={"einkommen": art, "monat_ab": einkommen.monat_ab, "version": antrag.version},
+        details={
+            "einkommen": vorher["art"],
+            "einkommen_aktion": "geloescht",
+            "monat_ab": vorher["monat_ab"],
+            "alt": vorher,
+            "version": antrag.version,
+        },
     )
-    return einkommen
 
 
 @transaction.atomic(durable=True)

@@ -12,6 +12,7 @@ from vorort.core.protokoll import (
     Beschreibung,
     datum_text,
     feld_label,
+    felder_text,
     monat_text,
     register_beschreibung,
     register_betroffene,
@@ -64,7 +65,11 @@ def _antrag_geaendert(event: AuditEvent, geladen: dict) -> str:
     if "einkommen" in d:
         art = d["einkommen"]
         name = Einkommen.Art(art).label if art in Einkommen.Art.values else art
-        return f"Einkommen im Antrag erfasst: {name} ab {monat_text(d.get('monat_ab'))}"
+        aktion = {"geaendert": "geändert", "geloescht": "gelöscht"}.get(d.get("einkommen_aktion"), "erfasst")
+        text = f"Einkommen im Antrag {aktion}: {name} ab {monat_text(d.get('monat_ab'))}"
+        if d.get("einkommen_aktion") == "geaendert":
+            text += f" ({felder_text(Einkommen, d.get('alt', {}), d.get('neu', {}))})"
+        return text
     if "person" in d:
         return f"Angaben der Person im Antrag geändert: {_felder(AntragPerson, d['person'])}"
     if d.get("geaendert"):

@@ -19,6 +19,7 @@ from vorort.leistung.models import (
     AntragPerson,
     Berechnung,
     Bewilligung,
+    Einkommen,
     Schreiben,
     Unterlage,
     Zahllauf,
@@ -53,6 +54,15 @@ def access_antrag_person(user: User, antrag_id: int, person_id: int) -> AntragPe
         return personen.get(person_id=person_id)
     except AntragPerson.DoesNotExist:
         raise NotFound("Person im Antrag nicht gefunden.") from None
+
+
+def access_einkommen(user: User, antrag_id: int, person_id: int, einkommen_id: int) -> Einkommen:
+    """Return one income of a person in an Antrag the user may see; others look missing."""
+    ap = access_antrag_person(user, antrag_id, person_id)
+    try:
+        return ap.antrag.einkommen.select_related("antrag").get(pk=einkommen_id, person_id=person_id)
+    except Einkommen.DoesNotExist:
+        raise NotFound("Einkommen nicht gefunden.") from None
 
 
 def antraege_for_bg(user: User, bg_id: int) -> QuerySet[Antrag]:

@@ -13,6 +13,11 @@ urlpatterns = [
         views.einkommen_neu,
         name="einkommen_neu",
     ),
+    path(
+        "antraege/<int:antrag_id>/personen/<int:person_id>/einkommen/<int:einkommen_id>/",
+        views.einkommen_aendern,
+        name="einkommen_aendern",
+    ),
     path("antraege/<int:antrag_id>/berechnen/", views.antrag_berechnen, name="antrag_berechnen"),
     path("berechnungen/<int:berechnung_id>/", views.berechnung_detail, name="berechnung"),
     path(

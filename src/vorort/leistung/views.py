@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -37,6 +37,7 @@ from vorort.leistung.selectors import (
     access_antrag_person,
     access_berechnung_by_id,
     access_bewilligung_by_id,
+    access_einkommen,
     access_schreiben_by_id,
     access_zahllauf_by_id,
     access_zahlungsdatei,
@@ -182,38 +183,81 @@ def antrag_person(request: HttpRequest, antrag_id: int, person_id: int) -> HttpR
     return _person_seite(request, ap, fakten, EinkommenForm(initial={"version": antrag.version}))
 
 
+def _einkommen_daten(daten: dict) -> dict:
+    return {
+        "art": daten["art"],
+        "monat_ab": daten["monat_ab"],
+        "monat_bis": daten["monat_bis"],
+        "brutto": daten["brutto"],
+        "netto": daten["netto"],
+        "absetzbetraege": daten["absetzbetraege"] if daten["absetzbetraege"] is not None else NULL,
+    }
+
+
+def _einkommen_speichern(request: HttpRequest, form: EinkommenForm, action, **ziel) -> bool:
+    """Call the income action with the form's data; its messages stand next to their fields."""
+    if not form.is_valid():
+        return False
+    try:
+        action(
+            **ziel,
+            version=form.cleaned_data["version"],
+            acting_user=request.user,
+            **_einkommen_daten(form.cleaned_data),
+        )
+    except ValidationError as exc:
+        apply_validation_errors(form, exc)
+    except (actions.AntragKonflikt, NotAllowed, InvalidTransition) as exc:
+        form.add_error(None, str(exc))
+    else:
+        return True
+    return False
+
+
 @login_required
 @require_POST
 def einkommen_neu(request: HttpRequest, antrag_id: int, person_id: int) -> HttpResponse:
     ap = access_antrag_person(request.user, antrag_id, person_id)
     antrag = ap.antrag
     form = EinkommenForm(request.POST)
-    if form.is_valid():
-        daten = form.cleaned_data
-        try:
-            actions.add_einkommen(
-                antrag,
-                version=daten["version"],
-                acting_user=request.user,
-                person_id=person_id,
-                art=daten["art"],
-                monat_ab=daten["monat_ab"],
-                monat_bis=daten["monat_bis"],
-                brutto=daten["brutto"],
-                netto=daten["netto"],
-                absetzbetraege=daten["absetzbetraege"] if daten["absetzbetraege"] is not None else NULL,
-            )
-        except ValidationError as exc:
-            apply_validation_errors(form, exc)
-        except actions.AntragKonflikt as exc:
-            form.add_error(None, str(exc))
-        except (NotAllowed, InvalidTransition) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Einkommen von {ap.person.name} erfasst.")
-            return redirect("leistung:antrag_person", antrag_id=antrag.pk, person_id=person_id)
+    if _einkommen_speichern(request, form, actions.add_einkommen, antrag=antrag, person_id=person_id):
+        messages.success(request, f"Einkommen von {ap.person.name} erfasst.")
+        return redirect("leistung:antrag_person", antrag_id=antrag.pk, person_id=person_id)
     fakten = AntragPersonForm(instance=ap, initial={"version": antrag.version})
     return _person_seite(request, ap, fakten, form)
+
+
+@login_required
+def einkommen_aendern(
+    request: HttpRequest, antrag_id: int, person_id: int, einkommen_id: int
+) -> HttpResponse:
+    """Correct or delete one income; both carry the Antrag's version (optimistic locking)."""
+    einkommen = access_einkommen(request.user, antrag_id, person_id, einkommen_id)
+    ap = access_antrag_person(request.user, antrag_id, person_id)
+    antrag = ap.antrag
+    werte = {f: getattr(einkommen, f) for f in actions.EINKOMMEN_FELDER}
+    form = EinkommenForm(request.POST or None, initial=werte | {"version": antrag.version})
+    if request.method == "POST" and "loeschen" in request.POST:
+        try:
+            version = int(request.POST.get("version", ""))
+            actions.delete_einkommen(einkommen, version=version, acting_user=request.user)
+        except ValueError:
+            return HttpResponseBadRequest("Die Version des Antrags fehlt.")
+        except (actions.AntragKonflikt, NotAllowed, InvalidTransition) as exc:
+            form = EinkommenForm(initial=werte | {"version": antrag.version})
+            _fehler(request, exc)
+        else:
+            messages.success(
+                request, f"Einkommen von {ap.person.name} gelöscht ({einkommen.get_art_display()})."
+            )
+            return redirect("leistung:antrag_person", antrag_id=antrag.pk, person_id=person_id)
+    elif request.method == "POST":
+        if _einkommen_speichern(request, form, actions.update_einkommen, einkommen=einkommen):
+            messages.success(request, f"Einkommen von {ap.person.name} geändert.")
+            return redirect("leistung:antrag_person", antrag_id=antrag.pk, person_id=person_id)
+    return render(
+        request, "leistung/einkommen.html", {"antrag": antrag, "ap": ap, "einkommen": einkommen, "form": form}
+    )
 
 
 def _berechnen(request: HttpRequest, antrag) -> HttpResponse:

@@ -279,3 +279,122 @@ def test_a_berechnung_without_housing_costs_warns_for_a_rented_flat(
         assert "in 12 Monaten (03.2023 bis 02.2024)" in seite
         assert warnung in seite
         assert "Im Haushalt ist eine Bruttokaltmiete von 380,00\u00a0€ bekannt." in seite
+
+
+def aendern_url(antrag, person, einkommen):
+    return reverse("leistung:einkommen_aendern", args=[antrag.pk, person.pk, einkommen.pk])
+
+
+@pytest.fixture
+def lohn(antrag_v01, krause, sachbearbeiterin_schulz):
+    """Herr Krause's wage from 03.2023, typed with a wrong gross amount (version 2 of the Antrag)."""
+    return actions.add_einkommen(
+        antrag_v01,
+        version=1,
+        acting_user=sachbearbeiterin_schulz,
+        person_id=krause.pk,
+        art=Einkommen.Art.ERWERB,
+        monat_ab=date(2023, 3, 1),
+        brutto=Decimal("12000.00"),
+        netto=Decimal("950.00"),
+    )
+
+
+def test_an_income_is_corrected_with_an_audit_event(
+    client, sachbearbeiterin_schulz, antrag_v01, krause, lohn
+):
+    anmelden(client, sachbearbeiterin_schulz)
+    seite = client.get(person_url(antrag_v01, krause)).content.decode()
+    assert aendern_url(antrag_v01, krause, lohn) in seite, "each income row links to its correction"
+    formular = client.get(aendern_url(antrag_v01, krause, lohn)).content.decode()
+    assert 'value="12.000,00"' in formular and 'value="03.2023"' in formular
+
+    daten = {"version": 2, "art": "erwerb", "monat_ab": "03.2023", "monat_bis": "", "brutto": "1.200,00"}
+    response = client.post(aendern_url(antrag_v01, krause, lohn), daten | {"netto": "950,00"}, follow=True)
+
+    assert "Einkommen von Karl Krause geändert." in response.content.decode()
+    lohn.refresh_from_db()
+    assert (lohn.brutto, lohn.netto, lohn.monat_ab) == (
+        Decimal("1200.00"),
+        Decimal("950.00"),
+        date(2023, 3, 1),
+    )
+    antrag_v01.refresh_from_db()
+    assert antrag_v01.version == 3
+    event = AuditEvent.objects.filter(typ=AuditEvent.Typ.ANTRAG_GEAENDERT).latest("pk")
+    assert event.acting_user == sachbearbeiterin_schulz and event.person_id == krause.pk
+    assert event.details["einkommen_aktion"] == "geaendert"
+    assert event.details["alt"] == {"brutto": "12000.00"} and event.details["neu"] == {"brutto": "1200.00"}
+
+
+def test_a_wrong_correction_keeps_the_entry_and_changes_nothing(
+    client, sachbearbeiterin_schulz, antrag_v01, krause, lohn
+):
+    anmelden(client, sachbearbeiterin_schulz)
+    daten = {"version": 2, "art": "erwerb", "monat_ab": "31.2023", "brutto": "1.200,00", "netto": "1.300,00"}
+    response = client.post(aendern_url(antrag_v01, krause, lohn), daten)
+    seite = response.content.decode()
+    assert response.status_code == 200
+    assert "Den Monat 31.2023 gibt es nicht." in seite
+    assert 'value="31.2023"' in seite and 'value="1.300,00"' in seite
+    lohn.refresh_from_db()
+    assert lohn.brutto == Decimal("12000.00")
+
+
+def test_an_income_is_deleted_with_an_audit_event(client, sachbearbeiterin_schulz, antrag_v01, krause, lohn):
+    anmelden(client, sachbearbeiterin_schulz)
+    response = client.post(
+        aendern_url(antrag_v01, krause, lohn), {"version": 2, "loeschen": "1"}, follow=True
+    )
+    assert "Einkommen von Karl Krause gelöscht" in response.content.decode()
+    assert not Einkommen.objects.exists()
+    antrag_v01.refresh_from_db()
+    assert antrag_v01.version == 3
+    event = AuditEvent.objects.filter(typ=AuditEvent.Typ.ANTRAG_GEAENDERT).latest("pk")
+    assert event.details["einkommen_aktion"] == "geloescht"
+    assert event.details["alt"]["brutto"] == "12000.00"
+
+
+@pytest.mark.parametrize("aktion", ["aendern", "loeschen"])
+def test_an_income_change_on_an_old_version_is_refused(
+    client, sachbearbeiterin_schulz, teamleitung_weber, antrag_v01, krause, lohn, aktion
+):
+    actions.update_antrag(antrag_v01, version=2, acting_user=teamleitung_weber, heizkosten_m=Decimal("80.00"))
+    anmelden(client, sachbearbeiterin_schulz)
+    daten = {"version": 2, "art": "erwerb", "monat_ab": "03.2023", "brutto": "1.200,00", "netto": "950,00"}
+    if aktion == "loeschen":
+        daten = {"version": 2, "loeschen": "1"}
+    response = client.post(aendern_url(antrag_v01, krause, lohn), daten)
+    assert "inzwischen von Waltraud Weber geändert" in response.content.decode()
+    lohn.refresh_from_db()
+    assert lohn.brutto == Decimal("12000.00")
+
+
+def test_incomes_of_a_decided_antrag_cannot_be_changed(
+    client, sachbearbeiterin_schulz, antrag_v01, krause, lohn
+):
+    Antrag.objects.filter(pk=antrag_v01.pk).update(status=Antrag.Status.BEWILLIGT)
+    anmelden(client, sachbearbeiterin_schulz)
+    assert (
+        aendern_url(antrag_v01, krause, lohn)
+        not in client.get(person_url(antrag_v01, krause)).content.decode()
+    )
+    seite = client.get(aendern_url(antrag_v01, krause, lohn)).content.decode()
+    assert "kann nicht mehr geändert werden" in seite and "Einkommen löschen" not in seite
+    response = client.post(aendern_url(antrag_v01, krause, lohn), {"version": 2, "loeschen": "1"})
+    assert "bewilligt und kann nicht mehr geändert werden" in response.content.decode()
+    assert Einkommen.objects.exists()
+
+
+def test_another_team_cannot_reach_an_income(
+    client, sachbearbeiter_braun, nachbar_nora, antrag_v01, krause, lohn
+):
+    for user in (sachbearbeiter_braun, nachbar_nora):
+        client.logout()
+        anmelden(client, user)
+        assert client.get(aendern_url(antrag_v01, krause, lohn)).status_code == 404
+        assert (
+            client.post(aendern_url(antrag_v01, krause, lohn), {"version": 2, "loeschen": "1"}).status_code
+            == 404
+        )
+    assert Einkommen.objects.exists()
