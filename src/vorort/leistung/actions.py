@@ -47,6 +47,7 @@ from vorort.leistung.models import (
     VierAugenGrund,
 )
 from vorort.personen.actions import start_leistungsbezug
+from vorort.personen.gemeinden import ags_fuer_anschrift
 from vorort.personen.models import Bankverbindung, Bedarfsgemeinschaft, Person
 from vorort.personen.models import Rolle as BgRolle
 from vorort.personen.validators import normalize_iban, validate_iban
@@ -142,7 +143,7 @@ def create_antrag(
     werte = {
         "antragsdatum": antragsdatum,
         "leistungsbeginn": leistungsbeginn or monatsanfang(antragsdatum),
-        "gemeinde_ags": haushalt.gemeinde_ags,
+        "gemeinde_ags": ags_fuer_anschrift(bg.mandant_id, haushalt.plz, haushalt.gemeinde_ags),
         "wohnflaeche_m2": haushalt.wohnflaeche_m2,
         "kaltmiete_m": haushalt.bruttokaltmiete_m if haushalt.bruttokaltmiete_m is not None else NULL,
         "heizkosten_m": haushalt.heizkosten_m if haushalt.heizkosten_m is not None else NULL,
@@ -504,6 +505,11 @@ def compute_berechnung(antrag: Antrag, *, acting_user: User) -> Berechnung:
     require_permission(acting_user, "leistung.add_berechnung", "Berechnungen zu erstellen")
     if antrag.status not in (Antrag.Status.ENTWURF, Antrag.Status.ENTSCHEIDUNGSREIF):
         raise InvalidTransition(antrag.status, "berechnet", "Für diesen Antrag wird nicht mehr gerechnet.")
+    if not antrag.gemeinde_ags:
+        raise ValidationError(
+            "Bitte wählen Sie im Antrag die Gemeinde der Wohnung: Von ihr hängen die Grenzen für "
+            "Unterkunft und Heizung ab (§ 22 Abs. 1 SGB II)."
+        )
     bg_id = antrag.bedarfsgemeinschaft_id
     eingabe, ergebnis, traces = {}, {}, {}
     namen = {ap.person_id: ap.person.name for ap in antrag.personen.select_related("person")}

@@ -7,6 +7,7 @@ from django import forms
 from vorort.core.fields import DatumsFeld, MonatsFeld
 from vorort.core.forms import KernFormMixin
 from vorort.leistung.models import ANTRAG_FAKTEN, Antrag, AntragPerson, Einkommen
+from vorort.personen.gemeinden import GemeindeAuswahl
 
 GELD_FELDER = {
     "wohnflaeche_m2",
@@ -58,7 +59,7 @@ class AntragForm(KernFormMixin, forms.ModelForm):
         model = Antrag
         fields = ANTRAG_FAKTEN
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, gemeinden: GemeindeAuswahl, **kwargs):
         super().__init__(*args, **kwargs)
         _geldfelder_deutsch(self)
         # A hint next to a checkbox wraps word by word; the label says it in one line.
@@ -66,9 +67,50 @@ class AntragForm(KernFormMixin, forms.ModelForm):
             "vorlaeufig"
         ].label = "Vorläufige Entscheidung (§ 41a SGB II, Bewilligungszeitraum 6 Monate)"
         self.fields["vorlaeufig"].help_text = ""
+        self.fields["gemeinde_ags"] = _gemeindefeld(gemeinden, self.instance.gemeinde_ags)
 
     def validate_constraints(self):
         """Plausibility is checked by the action, with a German message per field (check_antrag_fakten)."""
+
+
+def _gemeindefeld(auswahl: GemeindeAuswahl, ags: str) -> forms.Field:
+    """The dwelling's municipality, from the household's postcode: nobody types an AGS.
+
+    One municipality for the postcode: shown, not editable. Several (or none of the Mandant's):
+    the caseworker chooses by name. Without a municipality list the stored key is only shown.
+    """
+    anschrift = str(auswahl.haushalt)
+    feld_daten = {"label": "Gemeinde der Wohnung", "widget": forms.Select(attrs={"autocomplete": "off"})}
+    if not auswahl.hat_liste:
+        return forms.ChoiceField(
+            choices=[(ags, f"Gemeindeschlüssel {ags}" if ags else "unbekannt")],
+            disabled=True,
+            help_text=f"Anschrift: {anschrift}. Für das Jobcenter ist keine Gemeindeliste hinterlegt.",
+            **feld_daten,
+        )
+    choices = [(g.ags, g.name) for g in auswahl.kandidaten]
+    if auswahl.eindeutig:
+        return forms.ChoiceField(
+            choices=choices,
+            # A key stored before the address changed is replaced when the Antrag is saved.
+            disabled=ags == choices[0][0],
+            help_text=f"Aus der Anschrift {anschrift} (Gemeindeschlüssel {choices[0][0]}).",
+            **feld_daten,
+        )
+    grund = (
+        f"Die Postleitzahl {auswahl.haushalt.plz} gehört zu mehreren Gemeinden"
+        if auswahl.nach_plz
+        else f"Die Postleitzahl {auswahl.haushalt.plz} gehört zu keiner Gemeinde des Jobcenters"
+    )
+    return forms.ChoiceField(
+        choices=[("", "bitte wählen"), *choices],
+        help_text=f"Anschrift: {anschrift}. {grund}; bitte wählen Sie die Gemeinde der Wohnung.",
+        error_messages={
+            "required": "Bitte wählen Sie die Gemeinde der Wohnung.",
+            "invalid_choice": "Bitte wählen Sie eine Gemeinde aus der Liste.",
+        },
+        **feld_daten,
+    )
 
 
 class AntragPersonForm(KernFormMixin, forms.ModelForm):

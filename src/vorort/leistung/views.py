@@ -52,6 +52,7 @@ from vorort.leistung.zahllauf import (
     preview_zahllauf,
     start_after_preview,
 )
+from vorort.personen.gemeinden import gemeinde_auswahl
 from vorort.personen.selectors import access_bg_by_id
 
 
@@ -105,7 +106,10 @@ def antrag_neu(request: HttpRequest, bg_id: int) -> HttpResponse:
 def antrag_detail(request: HttpRequest, antrag_id: int) -> HttpResponse:
     """The household facts; "Berechnen" submits this form too, so typed facts are saved first."""
     antrag = access_antrag_by_id(request.user, antrag_id, zweck="Antrag")
-    form = AntragForm(request.POST or None, instance=antrag, initial={"version": antrag.version})
+    gemeinden = gemeinde_auswahl(antrag.bedarfsgemeinschaft.haushalt)
+    form = AntragForm(
+        request.POST or None, instance=antrag, initial={"version": antrag.version}, gemeinden=gemeinden
+    )
     berechnen = "berechnen" in request.POST
     if request.method == "POST" and form.is_valid():
         felder = {f: form.cleaned_data[f] for f in form.Meta.fields if f in form.changed_data}
@@ -133,6 +137,7 @@ def antrag_detail(request: HttpRequest, antrag_id: int) -> HttpResponse:
         {
             "antrag": antrag,
             "form": form,
+            "gemeinde": gemeinden.name(antrag.gemeinde_ags),
             "personen": antrag.personen.select_related("person"),
             "einkommen": antrag.einkommen.select_related("person"),
             "unterlagen": antrag.unterlagen.all(),

@@ -147,6 +147,39 @@ class Heizenergie(models.TextChoices):
     SONSTIGE = "other", _("sonstige")
 
 
+class Gemeinde(MandantModel):
+    """A municipality of the Mandant's area with its official key (AGS) and postcodes.
+
+    The Mandant's KdU limits are set per AGS (`leistung.KdUGrenze`); an address finds its AGS here
+    through its postcode, so nobody types an AGS. A postcode may span several municipalities
+    (Saalekreis: 06268 covers Querfurt, Barnstädt, Farnstädt, Obhausen, …); the caseworker then
+    chooses among them. Example: Merseburg, Stadt, AGS 15088205, postcode 06217.
+    """
+
+    ags = models.CharField(_("Amtlicher Gemeindeschlüssel (AGS)"), max_length=8)
+    name = models.CharField(_("Gemeinde"), max_length=100)
+    postleitzahlen = models.CharField(
+        _("Postleitzahlen"),
+        max_length=500,
+        help_text=_("Alle Postleitzahlen der Gemeinde, durch Leerzeichen getrennt"),
+    )
+
+    class Meta:
+        verbose_name = _("Gemeinde")
+        verbose_name_plural = _("Gemeinden")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["mandant", "ags"], name="personen_gemeinde_unique_ags"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def plz_liste(self) -> list[str]:
+        return self.postleitzahlen.split()
+
+
 class Haushalt(MandantModel):
     """A dwelling (Wohnung) where one or more BGs live; rent and heating are facts of the dwelling."""
 

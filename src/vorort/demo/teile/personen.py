@@ -36,6 +36,7 @@ from vorort.personen.models import (
     Bankverbindung,
     Bedarfsgemeinschaft,
     Beschaeftigung,
+    Gemeinde,
     Haushalt,
     Mitgliedschaft,
     Person,
@@ -140,6 +141,18 @@ def build_personen(context: DemoContext) -> None:
     head_row = np.flatnonzero(kind == HEAD)  # persons are sorted by BG, head first
     head_nachname = [nachnamen[i] for i in head_row]
     leistung, integration = _teams_fuer(context, bgs, head_nachname, persons["age"].to_numpy()[head_row])
+
+    # The Mandant's municipalities with their postcodes: an address finds its AGS there.
+    Gemeinde.objects.bulk_create(
+        Gemeinde(
+            mandant=mandant,
+            ags=g["ags"],
+            name=g["name"],
+            postleitzahlen=(GEMEINDEN.get(g["id"]) or (g.get("plz", ""),))[0],
+        )
+        for g in context.gemeinden
+        if g.get("ags")
+    )
 
     # Haushalte
     rng = context.rng("adressen")
