@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from vorort.core.audit import record_event
@@ -270,8 +270,12 @@ def _by_name(persons: QuerySet[Person], name_terms: list[str], limit: int) -> Su
         if code := phonetik(term):
             term_matches |= Q(nachname_phonetik=code) | Q(vorname_phonetik=code)
         condition &= term_matches
+    # COUNT(*) OVER () counts every match in the same pass that sorts them for the cap (the sort
+    # reads them all anyway): a second COUNT query doubled the time of common surnames.
     kandidaten = list(
-        persons.filter(condition).order_by("nachname_suche", "vorname_suche", "pk")[:_KANDIDATEN_MAX]
+        persons.filter(condition)
+        .annotate(treffer_gesamt=Window(Count("pk")))
+        .order_by("nachname_suche", "vorname_suche", "pk")[:_KANDIDATEN_MAX]
     )
     term_codes = [phonetik(term) for term in name_terms]
     bewertet = []
@@ -280,9 +284,9 @@ def _by_name(persons: QuerySet[Person], name_terms: list[str], limit: int) -> Su
         if score > 0:
             bewertet.append(Suchtreffer(person, score, "Name"))
     bewertet.sort(key=lambda t: (-t.score, t.person.nachname_suche, t.person.vorname_suche, t.person.pk))
-    # Past the candidate cap, count in the database: every candidate there matches a name part
-    # by prefix or phonetics, so the count is the number of hits (one query, only for common names).
-    anzahl = persons.filter(condition).count() if len(kandidaten) == _KANDIDATEN_MAX else len(bewertet)
+    # Past the cap, the database's count stands for the hits: every match there has a name part
+    # with the term as prefix or with its Kölner Phonetik, which scores at least 0.85.
+    anzahl = kandidaten[0].treffer_gesamt if len(kandidaten) == _KANDIDATEN_MAX else len(bewertet)
     return Suchergebnis(bewertet[:limit], anzahl)
 
 
