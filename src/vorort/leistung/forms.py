@@ -80,7 +80,11 @@ def _gemeindefeld(auswahl: GemeindeAuswahl, ags: str) -> forms.Field:
     the caseworker chooses by name. Without a municipality list the stored key is only shown.
     """
     anschrift = str(auswahl.haushalt)
-    feld_daten = {"label": "Gemeinde der Wohnung", "widget": forms.Select(attrs={"autocomplete": "off"})}
+    # Built after KernFormMixin set the classes, so the widget gets its KERN class here.
+    feld_daten = {
+        "label": "Gemeinde der Wohnung",
+        "widget": forms.Select(attrs={"class": "kern-form-input__select"}),
+    }
     if not auswahl.hat_liste:
         return forms.ChoiceField(
             choices=[(ags, f"Gemeindeschlüssel {ags}" if ags else "unbekannt")],
