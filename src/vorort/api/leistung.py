@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from vorort.api.fehler import MONAT_MUSTER, FehlerOut
 from vorort.core.exceptions import InvalidTransition, NotAllowed
 from vorort.leistung import actions
-from vorort.leistung.erklaerung import erklaerung
+from vorort.leistung.erklaerung import OHNE_RECHENWEG, erklaerung
 from vorort.leistung.models import Antrag, Berechnung, Bewilligung
 from vorort.leistung.selectors import (
     access_antrag_by_id,
@@ -89,12 +89,6 @@ class BewilligungOut(Schema):
     erstellt_von_id: int
     freigegeben_von_id: int | None
     freigegeben_am: datetime | None
-
-
-OHNE_RECHENWEG = (
-    "Für diesen Monat ist kein ausführlicher Rechenweg gespeichert (kompakt gespeicherte Berechnung, "
-    "z. B. aus dem Altbestand); die Beträge je Person stehen in der Bewilligung."
-)
 
 
 def _mit_rechenweg(berechnung: Berechnung, monat: str | None) -> BerechnungMitRechenwegOut:

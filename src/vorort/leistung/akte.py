@@ -9,6 +9,7 @@ from vorort.core.start_panels import Kachel, register
 from vorort.leistung.selectors import (
     aufgabenzahlen_for_user,
     dokumente_for_bg,
+    dokumente_for_person,
     leistungen_for_bg,
     team_hinweis,
 )
@@ -31,6 +32,10 @@ def _dokumente_der_bg(user: User, bg: Bedarfsgemeinschaft) -> dict:
     return {"dokumente": dokumente_for_bg(user, bg.pk), "bg": bg}
 
 
+def _dokumente_der_person(user: User, person: Person) -> dict:
+    return {"dokumente": dokumente_for_person(user, person.pk)}
+
+
 def _aufgaben(user: User) -> dict:
     return {"aufgaben": aufgabenzahlen_for_user(user), "team_hinweis": team_hinweis(user)}
 
@@ -46,8 +51,11 @@ def registrieren() -> None:
             parameter=("seite",),
         )
     )
-    # Replaces the plain list of `personen`: the letters with their date, kind and download.
+    # Replace the plain lists of `personen`: the letters with their date, kind and download.
     register_bg_tab(AkteTab("dokumente", "Dokumente", "leistung/akte_dokumente.html", _dokumente_der_bg, 30))
+    register_person_tab(
+        AkteTab("dokumente", "Dokumente", "leistung/akte_dokumente.html", _dokumente_der_person, 30)
+    )
     register_person_tab(
         AkteTab(
             "leistungen",

@@ -244,3 +244,10 @@ def erklaerung_aus_betraegen(betraege, namen: dict[int, str], stichtag: date) ->
                 )
             )
     return zeilen
+
+
+#: What the Berechnung screen and the API say for a month stored without its trace (decision 0411).
+OHNE_RECHENWEG = (
+    "Für diesen Monat ist kein ausführlicher Rechenweg gespeichert (kompakt gespeicherte Berechnung, "
+    "z. B. aus dem Altbestand); die Beträge je Person stehen in der Bewilligung."
+)

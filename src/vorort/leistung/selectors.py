@@ -438,6 +438,12 @@ class DokumenteDerBg:
     ohne_bescheid: list[Bewilligung]
 
 
+def _dokumente(schreiben: QuerySet[Schreiben], andere, ohne_bescheid) -> DokumenteDerBg:
+    liste = list(schreiben.select_related("dokument", "bewilligung").order_by("-erstellt_am", "-pk"))
+    liste.sort(key=lambda s: s.datum, reverse=True)
+    return DokumenteDerBg(liste, list(andere.exclude(pk__in=[s.dokument_id for s in liste])), ohne_bescheid)
+
+
 def dokumente_for_bg(user: User, bg_id: int) -> DokumenteDerBg:
     """Letters newest first with their Dokument, as far as the user may see them (three queries)."""
     from vorort.akte.models import Dokument
@@ -445,19 +451,8 @@ def dokumente_for_bg(user: User, bg_id: int) -> DokumenteDerBg:
     if not user.has_perm("leistung.view_bewilligung") or not user.has_perm("akte.view_dokument"):
         return DokumenteDerBg([], [], [])
     sichtbar = Bewilligung.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id)
-    schreiben = list(
-        Schreiben.objects.filter(
-            mandant_id=user.mandant_id,
-            bedarfsgemeinschaft_id__in=sichtbar.values("bedarfsgemeinschaft_id"),
-        )
-        .select_related("dokument", "bewilligung")
-        .order_by("-erstellt_am", "-pk")
-    )
-    schreiben.sort(key=lambda s: s.datum, reverse=True)
-    andere = list(
-        Dokument.objects.visible_to(user)
-        .filter(bedarfsgemeinschaft_id=bg_id)
-        .exclude(pk__in=[s.dokument_id for s in schreiben])
+    schreiben = Schreiben.objects.filter(
+        mandant_id=user.mandant_id, bedarfsgemeinschaft_id__in=sichtbar.values("bedarfsgemeinschaft_id")
     )
     bescheide = Schreiben.objects.filter(
         bewilligung_id=OuterRef("pk"), art=Schreiben.Art.BEWILLIGUNGSBESCHEID
@@ -465,4 +460,16 @@ def dokumente_for_bg(user: User, bg_id: int) -> DokumenteDerBg:
     ohne_bescheid = list(
         sichtbar.filter(status=Bewilligung.Status.BEWILLIGT).filter(~Exists(bescheide)).order_by("-von")
     )
-    return DokumenteDerBg(schreiben, andere, ohne_bescheid)
+    andere = Dokument.objects.visible_to(user).filter(bedarfsgemeinschaft_id=bg_id)
+    return _dokumente(schreiben, andere, ohne_bescheid)
+
+
+def dokumente_for_person(user: User, person_id: int) -> DokumenteDerBg:
+    """The letters addressed to a person and the documents filed for them (the person's file)."""
+    from vorort.akte.models import Dokument
+
+    if not user.has_perm("leistung.view_bewilligung") or not user.has_perm("akte.view_dokument"):
+        return DokumenteDerBg([], [], [])
+    sichtbar = Dokument.objects.visible_to(user).filter(person_id=person_id)
+    schreiben = Schreiben.objects.filter(mandant_id=user.mandant_id, dokument__in=sichtbar)
+    return _dokumente(schreiben, sichtbar, [])

@@ -21,7 +21,7 @@ from vorort.core.exceptions import InvalidTransition, NotAllowed
 from vorort.core.forms import apply_validation_errors
 from vorort.leistung import actions
 from vorort.leistung.eingabe import plus_monate
-from vorort.leistung.erklaerung import erklaerung, rechtsstand_text
+from vorort.leistung.erklaerung import OHNE_RECHENWEG, erklaerung, rechtsstand_text
 from vorort.leistung.forms import (
     AntragForm,
     AntragNeuForm,
@@ -300,6 +300,7 @@ def berechnung_detail(request: HttpRequest, berechnung_id: int) -> HttpResponse:
             "rechtsstand": rechtsstand_text(trace["parameter_stand"]) if trace else "",
             "schritte": erklaerung(trace, namen, kurz=False) if trace else [],
             "kurz": erklaerung(trace, namen, kurz=True) if trace else [],
+            "ohne_rechenweg": "" if trace else OHNE_RECHENWEG,
             "bg_zeilen": [(m, berechnung.ergebnis[m]["bg"]) for m in berechnung.monate],
             "aktuell": berechnung.antrag_version == berechnung.antrag.version,
             "warnungen": kdu_warnungen(berechnung),

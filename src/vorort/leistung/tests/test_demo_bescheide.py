@@ -149,3 +149,8 @@ def test_the_dokumente_tab_files_the_bescheid_of_a_past_demo_decision(demo, clie
     seite = client.post(erstellen, follow=True).content.decode()
     assert "bereits abgelegt" in seite
     assert vergangen.schreiben.count() == 1
+
+    # Its compact Berechnung says why the Rechenweg is missing instead of showing empty tables.
+    seite = client.get(reverse("leistung:berechnung", args=[vergangen.berechnung_id])).content.decode()
+    assert "kein ausführlicher Rechenweg gespeichert" in seite
+    assert "Kurzfassung wie im Bescheid" not in seite

@@ -70,3 +70,14 @@ def test_other_teams_neither_see_nor_download(client, bewilligung_v01, sachbearb
     anmelden(client, sachbearbeiter_braun)
     assert client.get(reverse("leistung:schreiben_datei", args=[bescheid.pk])).status_code == 404
     assert client.get(reverse("personen:bg_tab", args=[bg_krause.pk, "dokumente"])).status_code == 404
+
+
+def test_the_persons_file_lists_the_letters_addressed_to_them(
+    client, bewilligung_v01, sachbearbeiterin_schulz, bg_krause
+):
+    bescheid = bewilligung_v01.schreiben.get()
+    krause = bg_krause.mitgliedschaften.get().person
+    anmelden(client, sachbearbeiterin_schulz)
+    seite = client.get(reverse("personen:person_tab", args=[krause.pk, "dokumente"])).content.decode()
+    assert reverse("leistung:schreiben_datei", args=[bescheid.pk]) in seite
+    assert f"{bewilligung_v01.entschieden_am:%d.%m.%Y}" in seite
