@@ -98,6 +98,16 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def screenshots_beide_breiten(page, name: str) -> None:
+    """Screenshots of the page at desktop width and at 320 px, to look at before a review."""
+    screenshot(page, f"{name}-1280")
+    page.set_viewport_size(SCHMAL)
+    try:
+        screenshot(page, f"{name}-320")
+    finally:
+        page.set_viewport_size(BREIT)
+
+
 def pruefe_seite(page, url: str) -> None:
     """Open a page and check it for WCAG 2.1 AA (axe-core) and for reflow at 320 px."""
     antwort = page.goto(url)

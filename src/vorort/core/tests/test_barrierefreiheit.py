@@ -17,6 +17,7 @@ from vorort.core.tests.browser import (
     pruefe_barrierefreiheit,
     pruefe_seite,
     reiter_links,
+    screenshots_beide_breiten,
 )
 from vorort.core.tests.factories import TEST_PASSWORD
 
@@ -57,11 +58,14 @@ def test_main_pages_meet_wcag_21_aa_and_reflow_at_320_px(
 
     anmelden(page, url, "schulz", geraete["schulz"])
     pruefe_seite(page, f"{url}/")
+    screenshots_beide_breiten(page, "a11y-start-leistung")
     pruefe_seite(page, f"{url}{reverse('personen:suche')}?q=Krause")
     pruefe_seite(page, f"{url}{reverse('personen:person', args=[krause.pk])}")
+    screenshots_beide_breiten(page, "a11y-personenakte")
     for reiter in reiter_links(page):
         pruefe_seite(page, reiter)
     pruefe_seite(page, f"{url}{reverse('personen:bg', args=[bg_krause.pk])}")
+    screenshots_beide_breiten(page, "a11y-bg-akte")
     for reiter in reiter_links(page):
         pruefe_seite(page, reiter)
     pruefe_seite(page, f"{url}{reverse('personen:neu')}")
