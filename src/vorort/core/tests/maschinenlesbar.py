@@ -69,6 +69,21 @@ def lokalisierte_zahlen(html: str) -> list[str]:
     return leser.funde
 
 
+def seiten_mit_lokalisierten_zahlen(client, seiten: dict) -> dict[str, list[str]]:
+    """Open each user's pages ({user: [url, …]}) signed in with both factors; url -> findings."""
+    from conftest import anmelden
+
+    funde = {}
+    for user, urls in seiten.items():
+        anmelden(client, user)
+        for url in urls:
+            antwort = client.get(url)
+            assert antwort.status_code == 200, f"{url}: {antwort.status_code}"
+            if treffer := lokalisierte_zahlen(antwort.content.decode()):
+                funde[url] = treffer
+    return funde
+
+
 class _Formular(HTMLParser):
     """The values a browser would send for the form that contains the field `feld`."""
 
