@@ -162,3 +162,17 @@ def test_typing_keeps_a_short_session_alive_and_idleness_ends_it(
     )
     assert antwort.status == 302
     assert antwort.headers["location"].startswith("/anmelden/")
+
+
+def test_live_search_after_the_session_ended_moves_to_the_login_page(
+    live_server, page, sachbearbeiterin_schulz, bg_krause
+):
+    app = TOTPDevice.objects.create(user=sachbearbeiterin_schulz, name="App", confirmed=True)
+    anmelden(page, live_server.url, "schulz", app)
+    page.goto(f"{live_server.url}{reverse('personen:suche')}")
+    Session.objects.all().delete()  # the server ended the session (here: by hand)
+    page.get_by_label("Suchbegriff").press_sequentially("Krause", delay=TIPPEN)
+    # Not a login form inside the search results: the login page itself, saying why.
+    page.wait_for_url(re.compile(r"/anmelden/\?abgelaufen=1"))
+    expect(page.get_by_text("ohne Aktivität abgemeldet")).to_be_visible()
+    expect(page.get_by_label("Suchbegriff")).to_have_count(0)

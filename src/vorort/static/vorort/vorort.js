@@ -3,12 +3,12 @@
 (function () {
   "use strict";
 
-  // Idle timeout (docs/ui.md "Sitzung", decision 0302). The server ends the session
-  // SESSION_COOKIE_AGE seconds after the last request. Input counts as activity: while the user
-  // types or clicks, a keep-alive request renews the session at most once per DROSSEL. Without
-  // activity a dialog warns WARNZEIT before the end and offers "Sitzung verlängern"; at the end
-  // the page moves to the login page, which says why. Tabs share the time of the last renewal
-  // through localStorage, so working in one tab keeps the others open too.
+  // Idle timeout (docs/ui.md "Session and idle timeout", decision 0302). The server ends the
+  // session SESSION_COOKIE_AGE seconds after the last request. Input counts as activity: while
+  // the user types or clicks, a keep-alive request renews the session at most once per DROSSEL.
+  // Without input a dialog warns WARNZEIT before the end and offers "Sitzung verlängern"; at the
+  // end the page moves to the login page, which says why. Tabs share the time of the last
+  // renewal through localStorage, so working in one tab keeps the others open too.
   function sitzung() {
     var daten = document.getElementById("sitzung-daten");
     if (!daten) {
@@ -137,8 +137,20 @@
     ["keydown", "input", "click"].forEach(function (art) {
       document.addEventListener(art, eingabe, true);
     });
+    // A fragment request after the session ended is answered with the login page (redirect):
+    // show it as a page, with the reason, instead of swapping a login form into the results.
+    var anmeldePfad = einstellung.abgelaufen_url.split("?")[0];
+    document.body.addEventListener("htmx:beforeSwap", function (ereignis) {
+      var xhr = ereignis.detail.xhr;
+      if (xhr && xhr.responseURL && new URL(xhr.responseURL).pathname === anmeldePfad) {
+        ereignis.detail.shouldSwap = false;
+        abmeldeseite();
+      }
+    });
     document.body.addEventListener("htmx:afterRequest", function (ereignis) {
-      if (ereignis.detail && ereignis.detail.successful) {
+      var xhr = ereignis.detail && ereignis.detail.xhr;
+      var angemeldet = !(xhr && xhr.responseURL && new URL(xhr.responseURL).pathname === anmeldePfad);
+      if (ereignis.detail && ereignis.detail.successful && angemeldet) {
         merken(Date.now());
         planen();
       }
