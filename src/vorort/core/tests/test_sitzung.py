@@ -81,7 +81,7 @@ def test_caseworker_who_reads_and_types_slowly_is_never_logged_out(
     gueltig_ab.press_sequentially(f"{timezone.localdate():%d.%m.%Y}", delay=TIPPEN)
     page.get_by_role("button", name="Speichern").click()
     expect(
-        page.locator("[role=status]").filter(has_text="Die neue Anschrift wurde gespeichert")
+        page.locator("[role=status]").filter(has_text=re.compile("Anschrift wurde gespeichert"))
     ).to_be_visible()
     assert krause.adressen.filter(strasse="Lindenstraße", hausnummer="12a").exists()
 
@@ -130,7 +130,7 @@ def test_typing_keeps_a_short_session_alive_and_idleness_ends_it(
     page.get_by_label("gültig ab").fill(f"{timezone.localdate():%d.%m.%Y}")
     page.get_by_role("button", name="Speichern").click()
     expect(
-        page.locator("[role=status]").filter(has_text="Die neue Anschrift wurde gespeichert")
+        page.locator("[role=status]").filter(has_text=re.compile("Anschrift wurde gespeichert"))
     ).to_be_visible()
     assert krause.adressen.filter(adresszusatz=adresszusatz).exists()
 
