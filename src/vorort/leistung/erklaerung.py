@@ -39,6 +39,37 @@ BRIEF_SCHRITTE: dict[str, tuple[str, bool]] = {
     "zahlbetrag_m": ("Zahlbetrag", False),
 }
 
+#: Steps the full Rechenweg shows only where they count (an amount, a condition that holds): the engine
+#: records every rule it runs (trace version 2), most of them zero for most people.
+NUR_WENN_GESETZT = {
+    "kindersofortzuschlag_m",
+    "kinder_alleinerziehend",
+    "mehrbedarf_schwangerschaft_m",
+    "mehrbedarf_alleinerziehend_m",
+    "mehrbedarf_behinderung_m",
+    "mehrbedarf_ernaehrung_m",
+    "mehrbedarf_unabweisbar_m",
+    "mehrbedarf_warmwasser_m",
+    "minderjaehriges_kind_vorhanden",
+    "erwerbseinkommen_brutto_m",
+    "erwerbseinkommen_netto_m",
+    "freibetrag_schueler_anwendbar",
+    "grundfreibetrag_m",
+    "erwerbstaetigenfreibetrag_m",
+    "freibetrag_erwerb_m",
+    "erwerbseinkommen_anrechenbar_m",
+    "einkommen_sonstiges_m",
+    "pauschale_berechtigt",
+    "kindergeld_m",
+    "kindergeld_zuordnung",
+    "einkommen_ohne_kindergeld_m",
+    "kind_deckt_bedarf",
+    "kindergeld_angerechnet_m",
+    "kindergeld_ueberhang_m",
+    "kindergeld_ueberhang_erhalten_m",
+    "versicherungspauschale_m",
+}
+
 
 #: Label and formula in words for the steps the engine writes in its shorthand (R, E_pool).
 KLARTEXT: dict[str, tuple[str, str]] = {
@@ -126,6 +157,8 @@ def prozent(anteil: float) -> str:
 
 
 def _wert(step: dict) -> str:
+    if isinstance(step["value"], list):  # a rule with several results per person, e.g. counts of children
+        return " / ".join(str(v) for v in step["value"])
     if step["unit"] == "EUR":
         return euro(float(step["value"]))
     if step["unit"] == "bool":
@@ -160,6 +193,10 @@ def _parameter_text(step: dict, vorige_altersgrenze: int | None) -> tuple[str, s
     return text, formel
 
 
+def _liste(wert) -> list:
+    return wert if isinstance(wert, list) else [wert]
+
+
 def erklaerung(trace: dict, namen: dict[int, str], *, kurz: bool = True) -> list[Zeile]:
     """Rows of the trace in calculation order; `namen` maps p_id to the person's name."""
     zeilen = []
@@ -180,6 +217,8 @@ def erklaerung(trace: dict, namen: dict[int, str], *, kurz: bool = True) -> list
                     continue
                 gesehen_hh = True
                 p_id = None
+        elif name in NUR_WENN_GESETZT and not any(_liste(step["value"])):
+            continue
         elif name.startswith("parameter."):
             text, formel = _parameter_text(step, altersgrenze)
             if treffer := _ALTERSSTUFE.match(name):

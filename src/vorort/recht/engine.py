@@ -109,6 +109,14 @@ _NICHT_GELD = {
 }
 
 
+@dataclass(frozen=True)
+class Aufruf:
+    """One recorded rule run: the rule in force and the dated parameter values it was given, by key."""
+
+    regel: regeln.Regel
+    parameter: dict[str, Any]
+
+
 @dataclass
 class Ergebnis:
     """Result of `compute`: BG rows (sorted by bg_id), person rows (sorted by p_id) and traces by bg_id."""
@@ -239,15 +247,22 @@ def rechne(ctx: dict[str, Any], stichtag: dt.date, *, alles_behalten: bool = Tru
     """Run the rules in force on `stichtag` over the prepared context, adding each rule's column.
 
     With `alles_behalten=False` (batch without trace) intermediates are dropped after their last use,
-    which keeps the memory of a chunk small.
+    which keeps the memory of a chunk small. With `alles_behalten=True` (one BG, trace) every rule run is
+    recorded in `ctx["_protokoll"]` as it happens: the rule and the dated parameter values it was given
+    (`trace.baue_trace` reads that record; the columns it names stay in `ctx`).
     """
     parameter = parameter_am(stichtag)
     plan = _plan(stichtag, frozenset(ctx) | frozenset(parameter))
+    protokoll: list[Aufruf] | None = [] if alles_behalten else None
     for regel, frei in plan:
         ctx[regel.name] = regel.funktion(*[ctx[a] if a in ctx else parameter[a] for a in regel.argumente])
-        if not alles_behalten:
+        if protokoll is None:
             for a in frei:
                 ctx.pop(a, None)
+        else:
+            protokoll.append(Aufruf(regel, {a: parameter[a] for a in regel.argumente if a not in ctx}))
+    if protokoll is not None:
+        ctx["_protokoll"] = protokoll
     return ctx
 
 

@@ -31,6 +31,13 @@ def vermoegen_bg(
         "in der Karenzzeit 40 000 € für das erste und 15 000 € für jedes weitere Mitglied, "
         "danach 15 000 € je Mitglied; ungenutzte Freibeträge gelten für die ganze BG"
     ),
+    fundstellen=(
+        "karenzzeit_abgelaufen_hh",
+        {
+            False: "§ 12 Abs. 3 S. 1 SGB II (Karenzzeit)",
+            True: "§ 12 Abs. 2 S. 1 SGB II (nach der Karenzzeit)",
+        },
+    ),
 )
 def vermoegensfreibetrag_bg(
     anzahl_mitglieder_bg: np.ndarray,

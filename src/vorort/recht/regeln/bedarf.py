@@ -13,6 +13,7 @@ from .registry import rule
     reference="§ 7 Abs. 3 Nr. 4 SGB II",
     formula="Kind der BG: ein Elternteil gehört zur selben BG, unter 25 Jahre, kein Partner in der BG",
     einheit="bool",
+    ebene="person",
 )
 def kind_der_bg(
     alter: np.ndarray,

@@ -31,12 +31,26 @@ class Regel:
     rounding: str | None
     einheit: str
     argumente: tuple[str, ...]
+    fundstellen: tuple[str, dict] | None = None
+    ebene: str = "person"
+
+    def fundstelle(self, werte: dict) -> str:
+        """The § applied to one element, given its output and input values by name (see `rule`)."""
+        if self.fundstellen is None:
+            return self.reference
+        name, je_wert = self.fundstellen
+        return je_wert.get(werte[name], self.reference)
 
     def gilt_am(self, stichtag: dt.date) -> bool:
         return self.gueltig_ab <= stichtag <= self.gueltig_bis
 
 
 REGELN: list[Regel] = []
+
+
+def ebene_nach_name(name: str) -> str:
+    """A column's level by the naming convention: `_hh` per household, `_bg` per BG, else per person."""
+    return "hh" if name.endswith("_hh") else "bg" if name.endswith("_bg") else "person"
 
 
 def rule(
@@ -47,8 +61,16 @@ def rule(
     gueltig_bis: str | None = None,
     rounding: str | None = None,
     einheit: str = "EUR",
+    fundstellen: tuple[str, dict] | None = None,
+    ebene: str | None = None,
 ) -> Callable[[Callable], Callable]:
-    """Register a rule under its function name for the period `gueltig_ab` .. `gueltig_bis`."""
+    """Register a rule under its function name for the period `gueltig_ab` .. `gueltig_bis`.
+
+    `fundstellen=(name, {value: §})`: where the rule applies different norms by case, the § of one
+    element is chosen by the value of its output or of one of its arguments (`name`); the trace records
+    it with the step, so the rule itself, not the trace, says which § applied. `ebene`: what one
+    element of the result belongs to, "person", "hh" or "bg"; by default from the name's suffix.
+    """
 
     def register(funktion: Callable) -> Callable:
         REGELN.append(
@@ -62,6 +84,8 @@ def rule(
                 rounding=rounding,
                 einheit=einheit,
                 argumente=tuple(inspect.signature(funktion).parameters),
+                fundstellen=fundstellen,
+                ebene=ebene or ebene_nach_name(funktion.__name__),
             )
         )
         return funktion

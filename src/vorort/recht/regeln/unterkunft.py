@@ -27,6 +27,15 @@ def _begrenzt(betrag: np.ndarray, grenze: np.ndarray) -> np.ndarray:
         "4 = nach der Karenzzeit mit getrennten Grenzen"
     ),
     einheit="int",
+    fundstellen=(
+        "kdu_regel_hh",
+        {
+            1: "§ 22 Abs. 1 S. 7 SGB II (Kostensenkungsverfahren läuft: tatsächliche Kosten)",
+            2: "§ 22 Abs. 1 S. 2 bis 5 SGB II (Karenzzeit: Unterkunft tatsächlich, Heizung angemessen)",
+            3: "§ 22 Abs. 10 SGB II (Gesamtangemessenheitsgrenze)",
+            4: "§ 22 Abs. 1 S. 1 SGB II (örtliche Angemessenheitsgrenzen)",
+        },
+    ),
 )
 def kdu_regel_hh(
     kostensenkung_laeuft_hh: np.ndarray, karenzzeit_abgelaufen_hh: np.ndarray, grenze_gesamt_m_hh: np.ndarray
