@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -144,6 +145,7 @@ def _norm(text: str) -> str:
     return treffer.group(0) if treffer else text
 
 
+@lru_cache(maxsize=128)
 def parameter_stand(stichtag: dt.date | str) -> str:
     """Name the law applied on `stichtag`.
 
@@ -233,13 +235,6 @@ class _Leser:
             return dict(zip(self.p_ids, werte, strict=True))
         return werte[j]
 
-    def eingaben(self, regel: regeln.Regel, j: int | None) -> dict[str, Any]:
-        return {
-            _VERWEIS.get(a, a): self.wert(a, j)
-            for a in regel.argumente
-            if a in self.ctx and a not in _VERDRAHTUNG
-        }
-
 
 def _stufen(protokoll: list) -> dict[str, int]:
     """Stage of each recorded rule: even for person and household steps, odd for BG sums over them.
@@ -273,6 +268,32 @@ def _lesefolge(teil: list) -> list:
         naechste = min(bereit, key=lambda a: rang.get(a.regel.name, len(rang)))
         folge.append(offen.pop(naechste.regel.name))
     return folge
+
+
+@lru_cache(maxsize=256)
+def _regel_info(
+    regel: regeln.Regel, parameter: frozenset[str]
+) -> tuple[str, tuple[tuple[str, str], ...], list[str]]:
+    """A rule's unit, its arguments shown as inputs (name, name in the trace) and its parameters' keys."""
+    argumente = tuple(
+        (a, _VERWEIS.get(a, a)) for a in regel.argumente if a not in parameter and a not in _VERDRAHTUNG
+    )
+    return _einheit(regel.name, regel), argumente, sorted(parameter)
+
+
+_PARAMETER_JSON: dict[tuple[str, dt.date], dict[str, Any]] = {}
+
+
+def _parameter_json(key: str, wert: Any) -> dict[str, Any]:
+    """A parameter value in force as the trace lists it (the dated values never change: kept)."""
+    schluessel = (key, wert.gueltig_ab)
+    if schluessel not in _PARAMETER_JSON:
+        _PARAMETER_JSON[schluessel] = {
+            "gueltig_ab": wert.gueltig_ab.isoformat(),
+            "reference": wert.reference,
+            "werte": _json(wert.felder),
+        }
+    return _PARAMETER_JSON[schluessel]
 
 
 #: Stages and reading order by plan (the rules run and their versions); a handful of law versions.
@@ -368,19 +389,22 @@ def baue_trace(ctx: dict[str, Any], stichtag: dt.date, bg_id: int) -> dict[str, 
 
     def regel_schritt(aufruf: Any, j: int | None, p_id: int | None) -> None:
         regel = aufruf.regel
-        einheit = _einheit(regel.name, regel)
-        inputs = leser.eingaben(regel, j)
+        einheit, argumente, parameter = _regel_info(regel, frozenset(aufruf.parameter))
+        inputs = {aussen: leser.wert(a, j) for a, aussen in argumente}
         wert = leser.wert(regel.name, j)
+        rule = (
+            regel.reference if regel.fundstellen is None else regel.fundstelle({**inputs, regel.name: wert})
+        )
         schritt(
             regel.name,
             p_id,
             wert,
             einheit,
-            regel.fundstelle({**inputs, regel.name: wert}),
+            rule,
             regel.formula,
             kind="rule",
             inputs=inputs,
-            parameter=sorted(aufruf.parameter),
+            parameter=parameter,
         )
 
     for s, folge in _anordnung(protokoll):
@@ -409,10 +433,7 @@ def baue_trace(ctx: dict[str, Any], stichtag: dt.date, bg_id: int) -> dict[str, 
         "bg_id": int(bg_id),
         "stichtag": stichtag.isoformat(),
         "parameter_stand": parameter_stand(stichtag),
-        "parameter": {
-            key: {"gueltig_ab": w.gueltig_ab.isoformat(), "reference": w.reference, "werte": _json(w.felder)}
-            for key, w in sorted(benutzt.items())
-        },
+        "parameter": {key: _parameter_json(key, w) for key, w in sorted(benutzt.items())},
         "steps": steps,
     }
 

@@ -18,9 +18,12 @@ ANFANG = dt.date(2023, 1, 1)
 ENDE = dt.date(9999, 12, 31)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Regel:
-    """One legal step: its name (= the column it computes), validity, §, formula and rounding."""
+    """One legal step: its name (= the column it computes), validity, §, formula and rounding.
+
+    Compared and hashed by identity: each registered version is one object.
+    """
 
     name: str
     funktion: Callable
