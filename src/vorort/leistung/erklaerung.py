@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from vorort.recht.engine import MEHRBEDARFE
 from vorort.recht.regeln import regeln_am
 
 #: Steps shown in a letter, with the sentence used there; zero amounts are left out where marked.
@@ -44,12 +45,7 @@ BRIEF_SCHRITTE: dict[str, tuple[str, bool]] = {
 NUR_WENN_GESETZT = {
     "kindersofortzuschlag_m",
     "kinder_alleinerziehend",
-    "mehrbedarf_schwangerschaft_m",
-    "mehrbedarf_alleinerziehend_m",
-    "mehrbedarf_behinderung_m",
-    "mehrbedarf_ernaehrung_m",
-    "mehrbedarf_unabweisbar_m",
-    "mehrbedarf_warmwasser_m",
+    *MEHRBEDARFE,
     "minderjaehriges_kind_vorhanden",
     "erwerbseinkommen_brutto_m",
     "erwerbseinkommen_netto_m",
