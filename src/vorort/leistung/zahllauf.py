@@ -717,6 +717,7 @@ def zahllauf_bericht(zahllauf: Zahllauf) -> dict:
     summe_buchungen = buchungen.aggregate(s=Sum("betrag"))["s"] or NULL
     summe_zahlungen = zahlungen.aggregate(s=Sum("betrag"))["s"] or NULL
     ueberweisungen = zahlungen.filter(betrag__gt=0).aggregate(n=Count("pk"), s=Sum("betrag"))
+    nachgezahlt = buchungen.filter(leistungsmonat__lt=zahllauf.zahlmonat)
     return {
         "zahlmonat": f"{zahllauf.zahlmonat:%Y-%m}",
         "ausfuehrungsdatum": f"{zahllauf.ausfuehrungsdatum:%Y-%m-%d}",
@@ -728,6 +729,9 @@ def zahllauf_bericht(zahllauf: Zahllauf) -> dict:
         "ueberweisungen": ueberweisungen["n"],
         "summe_ueberweisungen": _geld(ueberweisungen["s"]),
         "ohne_ueberweisung": zahlungen.filter(betrag__lte=0).count(),
+        # Payments that also pay earlier months (back payments), and the sum of those months' lines.
+        "nachzahlungen": nachgezahlt.values("zahlung_id").distinct().count(),
+        "summe_nachzahlungen": _geld(nachgezahlt.aggregate(s=Sum("betrag"))["s"]),
         # Compared in cents: SQLite sums decimals as binary floats.
         "abgestimmt": _geld(summe_buchungen) == _geld(summe_zahlungen),
     }

@@ -85,8 +85,8 @@ def test_preview_numbers_are_what_the_run_then_books(testkreis, teamleitung_webe
         m: Decimal(b).quantize(Decimal("0.01")) for m, b in je_monat.items()
     }
     assert list(vorschau.monate) == [*frueher, MONAT]
-    assert vorschau.nachzahlungen == 3
-    assert vorschau.summe_nachzahlungen == Decimal("74.04") == 6 * Decimal("12.34")
+    assert vorschau.nachzahlungen == bericht["nachzahlungen"] == 3
+    assert vorschau.summe_nachzahlungen == Decimal(bericht["summe_nachzahlungen"]) == 6 * Decimal("12.34")
     assert (
         Zahlung.objects.filter(zahllauf=zahllauf, buchungen__leistungsmonat__lt=MONAT).distinct().count() == 3
     )
