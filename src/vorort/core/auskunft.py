@@ -75,10 +75,12 @@ def auskunft_kontext(
     }
 
 
+# Events that only look at data; an earlier Auskunft is one too (it read the Protokoll).
 LESEN = {
     AuditEvent.Typ.PERSON_GELESEN,
     AuditEvent.Typ.BG_GELESEN,
     AuditEvent.Typ.DOKUMENT_GELESEN,
+    AuditEvent.Typ.PROTOKOLL_EXPORTIERT,
 }
 
 
