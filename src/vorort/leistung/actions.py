@@ -520,7 +520,7 @@ def compute_berechnung(antrag: Antrag, *, acting_user: User) -> Berechnung:
         except recht.EingabeFehler as fehler:
             wer = namen.get(fehler.p_id, "")
             raise ValidationError(
-                f"Berechnung für {monat:%m/%Y} nicht möglich"
+                f"Berechnung für {monat:%m.%Y} nicht möglich"
                 + (f" (Angaben zu {wer})" if wer else "")
                 + f": {fehler.message_de}"
             ) from None
