@@ -4,7 +4,7 @@ The one place that turns a typed date or month into a `date` and back. Forms use
 `core.fields.DatumsFeld` / `MonatsFeld`, templates through the `datum` and `monat` filters,
 messages through `datum_de` / `monat_de`. Machines (API, files, audit details) keep ISO.
 
-Accepted input (decision 0302):
+Accepted input (decision 0303):
 
 - dates: `24.12.2025`, `4.5.1979`, `24.12.25`; separators `.`, `/` or `-` between day, month, year;
 - months: `03.2026`, `3.2026`, `3/2026`, `03.26`;

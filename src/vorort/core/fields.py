@@ -1,6 +1,6 @@
 """The form fields for dates and months that every form of every app uses.
 
-`DatumsFeld` takes TT.MM.JJJJ, `MonatsFeld` MM.JJJJ (rules in `core.datum`, decision 0302). Both
+`DatumsFeld` takes TT.MM.JJJJ, `MonatsFeld` MM.JJJJ (rules in `core.datum`, decision 0303). Both
 render as plain text inputs: a browser's date picker shows the browser's format, not the office's,
 and cannot take a month typed as 3/2026. A typed value that cannot be read is shown again as typed.
 """

@@ -1,4 +1,4 @@
-"""The shared date and month fields: what a caseworker types, what she reads back (decision 0302)."""
+"""The shared date and month fields: what a caseworker types, what she reads back (decision 0303)."""
 
 from __future__ import annotations
 
