@@ -49,11 +49,14 @@ def _hat_rolle(*rollen: Rolle) -> Callable[[User], bool]:
 
 def _meine_bgs(user: User) -> dict:
     from vorort.personen.models import Bedarfsgemeinschaft
+    from vorort.personen.selectors import bg_kurznamen
 
     bgs = Bedarfsgemeinschaft.objects.visible_to(user)
+    neueste = list(bgs.select_related("team").order_by("-erstellt_am", "-pk")[:5])
+    namen = bg_kurznamen(bg.pk for bg in neueste)
     return {
         "anzahl": bgs.count(),
-        "neueste": list(bgs.select_related("team").order_by("-erstellt_am", "-pk")[:5]),
+        "neueste": [(bg, namen.get(bg.pk, "")) for bg in neueste],
         "teams": list(user.teams.all()),
     }
 

@@ -202,6 +202,7 @@ def test_start_page_shows_panels_per_role(
     html = client.get(reverse("core:start")).content.decode()
     assert "Bedarfsgemeinschaften meines Teams" in html
     assert "15088BG0000042" in html
+    assert "Krause, Karl" in html  # a BG is named by its members, not only its number
     assert "15088BG0000043" not in html  # team Leistung 2
     assert "Protokoll durchsuchen" not in html
 
