@@ -109,10 +109,13 @@ def screenshots_beide_breiten(page, name: str) -> None:
 
 
 def pruefe_seite(page, url: str) -> None:
-    """Open a page and check it for WCAG 2.1 AA (axe-core) and for reflow at 320 px."""
+    """Open a page and check it for WCAG 2.1 AA (axe-core), whole words at desktop width, and
+    reflow at 320 px."""
     antwort = page.goto(url)
     assert antwort is not None and antwort.ok, f"{url}: HTTP {antwort and antwort.status}"
     pruefe_barrierefreiheit(page)
+    getrennt = _getrennte_woerter(page)
+    assert not getrennt, f"{url}: bei {BREIT['width']} px mitten im Wort umbrochen: {', '.join(getrennt)}"
     pruefe_kleiner_bildschirm(page)
 
 

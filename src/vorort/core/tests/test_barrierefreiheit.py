@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vorort.core.models import Rolle
 from vorort.core.tests.browser import (
     anmelden,
     code_for,
@@ -19,7 +20,7 @@ from vorort.core.tests.browser import (
     reiter_links,
     screenshots_beide_breiten,
 )
-from vorort.core.tests.factories import TEST_PASSWORD
+from vorort.core.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +73,14 @@ def test_main_pages_meet_wcag_21_aa_and_reflow_at_320_px(
     pruefe_seite(page, f"{url}{reverse('personen:aendern', args=[krause.pk])}")
     pruefe_seite(page, f"{url}{reverse('personen:adresse_neu', args=[krause.pk])}")
     pruefe_seite(page, f"{url}{reverse('personen:bankverbindung_neu', args=[krause.pk])}")
+    abmelden(page)
+
+    # Controlling's start page: the Kennzahlen panel's labels once broke mid-word at desktop width.
+    fischer = UserFactory(
+        mandant=sachbearbeiterin_schulz.mandant, username="fischer", rollen=[Rolle.CONTROLLING]
+    )
+    anmelden(page, url, "fischer", TOTPDevice.objects.create(user=fischer, name="App", confirmed=True))
+    pruefe_seite(page, f"{url}/")
     abmelden(page)
 
     anmelden(page, url, "wagner", geraete["wagner"])
