@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 import schemathesis
 from conftest import anmelden
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
 
@@ -29,6 +31,20 @@ schema.app = get_wsgi_application()
 schema.config.generation.update(
     modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
 )
+
+
+@pytest.fixture(autouse=True)
+def verbindung_bleibt_offen():
+    """Keep the test's database connection open across the WSGI calls, as Django's test client does.
+
+    Before and after each request Django closes connections it deems unusable; inside the test's
+    transaction that is every PostgreSQL connection (SQLite's in-memory one is never closed).
+    """
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
