@@ -308,18 +308,10 @@ def add_einkommen(
     """Record an income of a person for a month or from a month on (§ 11 Abs. 2, 3 SGB II)."""
     require_permission(acting_user, "leistung.change_antrag", "Anträge zu ändern")
     _check_bearbeitbar(antrag)
-    netto = brutto if netto is None else netto
-    _check_einkommen(antrag, person_id, monat_ab, monat_bis, brutto, netto, absetzbetraege)
-    einkommen = Einkommen.objects.create(
-        antrag=antrag,
-        person_id=person_id,
-        art=art,
-        monat_ab=monatsanfang(monat_ab),
-        monat_bis=monatsanfang(monat_bis) if monat_bis else None,
-        brutto=brutto,
-        netto=netto,
-        absetzbetraege=absetzbetraege,
+    werte = _einkommen_werte_pruefen(
+        antrag, person_id, art, monat_ab, monat_bis, brutto, netto, absetzbetraege
     )
+    einkommen = Einkommen.objects.create(antrag=antrag, person_id=person_id, **werte)
     _bump_version(antrag, version, acting_user)
     record_event(
         AuditEvent.Typ.ANTRAG_GEAENDERT,
@@ -330,6 +322,22 @@ def add_einkommen(
         details={"einkommen": art, "monat_ab": einkommen.monat_ab, "version": antrag.version},
     )
     return einkommen
+
+
+def _einkommen_werte_pruefen(
+    antrag, person_id, art, monat_ab, monat_bis, brutto, netto, absetzbetraege
+) -> dict:
+    """Check an income as typed and return the values to store (netto defaults to brutto)."""
+    netto = brutto if netto is None else netto
+    _check_einkommen(antrag, person_id, monat_ab, monat_bis, brutto, netto, absetzbetraege)
+    return {
+        "art": art,
+        "monat_ab": monatsanfang(monat_ab),
+        "monat_bis": monatsanfang(monat_bis) if monat_bis else None,
+        "brutto": Decimal(brutto),
+        "netto": Decimal(netto),
+        "absetzbetraege": Decimal(absetzbetraege),
+    }
 
 
 def _check_einkommen(antrag, person_id, monat_ab, monat_bis, brutto, netto, absetzbetraege) -> None:
@@ -383,16 +391,9 @@ def update_einkommen(
     require_permission(acting_user, "leistung.change_antrag", "Anträge zu ändern")
     antrag = einkommen.antrag
     _check_bearbeitbar(antrag)
-    netto = brutto if netto is None else netto
-    _check_einkommen(antrag, einkommen.person_id, monat_ab, monat_bis, brutto, netto, absetzbetraege)
-    neu = {
-        "art": art,
-        "monat_ab": monatsanfang(monat_ab),
-        "monat_bis": monatsanfang(monat_bis) if monat_bis else None,
-        "brutto": Decimal(brutto),
-        "netto": Decimal(netto),
-        "absetzbetraege": Decimal(absetzbetraege),
-    }
+    neu = _einkommen_werte_pruefen(
+        antrag, einkommen.person_id, art, monat_ab, monat_bis, brutto, netto, absetzbetraege
+    )
     vorher = _einkommen_werte(einkommen)
     geaendert = [f for f in EINKOMMEN_FELDER if vorher[f] != neu[f]]
     if not geaendert:
