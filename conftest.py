@@ -95,9 +95,11 @@ def shared() -> Path:
     """The `../shared` folder beside the repository, for tests marked `shared` (see pyproject.toml).
 
     Only those tests read it: the product and the rest of the suite live from the repository alone.
+    They run only when asked for (`-m shared`; `.ci/run` asks only when the folder exists), so a
+    missing folder then is an error, not a silent skip.
     """
     if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} not found: the checks against the shared profile and law contract need it")
+        pytest.fail(f"{SHARED} not found: the checks against the shared profile and law contract need it")
     return SHARED
 
 
